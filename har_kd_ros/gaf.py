@@ -1,0 +1,125 @@
+"""Gramian Angular Field images of IMU windows, shared by training and the runtime.
+
+For one channel rescaled to x' in [-1, 1] and phi = arccos(x'):
+
+* GASF ("summation"):  G[i, j] = cos(phi_i + phi_j) = x'_i x'_j - s_i s_j
+* GADF ("difference"): G[i, j] = sin(phi_i - phi_j) = s_i x'_j - x'_i s_j
+
+with s = sqrt(1 - x'^2). Channels (acc x, y, z) become image channels, as in VSKD.
+
+The series is first shortened to ``image_size`` by piecewise aggregate approximation (PAA)
+with the same segment bounds as ``pyts`` (non-overlapping, integer-truncated), then rescaled either per window (``normalisation="window"``, the pyts behaviour:
+shape only) or against a fixed sensor range (``normalisation="fixed"``: amplitude survives,
+values outside the range are clipped). A constant window has no per-window rescaling; it
+is mapped to x' = 0 (phi = pi/2), so its GASF is -1 and its GADF 0 everywhere, which is
+finite, deterministic and the same in training and on the robot.
+
+Everything is matrix arithmetic on (N, C, W) batches: a PAA matrix product and two
+outer products, no Python loop over samples.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+import numpy as np
+
+Method = Literal["summation", "difference"]
+Normalisation = Literal["window", "fixed"]
+
+METHODS: tuple[str, ...] = ("summation", "difference")
+NORMALISATIONS: tuple[str, ...] = ("window", "fixed")
+
+
+def paa_bounds(n_timestamps: int, image_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Segment [start, end) bounds of PAA from ``n_timestamps`` down to ``image_size`` points.
+
+    Same segmentation as pyts' GramianAngularField (non-overlapping PAA: bounds at
+    ``linspace(0, W, S + 1)`` truncated to integers), so images match the reference exactly.
+    """
+    if not 1 <= image_size <= n_timestamps:
+        raise ValueError(f"image_size: expected 1 <= image_size <= window length {n_timestamps}, got {image_size}")
+    bounds = np.linspace(0, n_timestamps, image_size + 1).astype(np.int64)
+    return bounds[:-1], bounds[1:]
+
+
+@lru_cache(maxsize=32)
+def paa_matrix(n_timestamps: int, image_size: int) -> np.ndarray:
+    """(W, S) averaging matrix: ``series @ paa_matrix`` is the PAA of the series."""
+    start, end = paa_bounds(n_timestamps, image_size)
+    matrix = np.zeros((n_timestamps, image_size), dtype=np.float64)
+    for j, (a, b) in enumerate(zip(start, end, strict=True)):
+        matrix[a:b, j] = 1.0 / (b - a)
+    matrix.setflags(write=False)
+    return matrix
+
+
+def rescale(
+    x: np.ndarray,
+    normalisation: Normalisation = "window",
+    value_range: tuple[float, float] | None = None,
+) -> np.ndarray:
+    """Rescale (..., W) series to [-1, 1] per series (``window``) or from ``value_range`` (``fixed``)."""
+    if normalisation == "window":
+        lo = x.min(axis=-1, keepdims=True)
+        hi = x.max(axis=-1, keepdims=True)
+        span = hi - lo
+        flat = span == 0
+        scaled = (2.0 * x - hi - lo) / np.where(flat, 1.0, span)
+        return np.where(flat, 0.0, scaled)
+    if normalisation == "fixed":
+        if value_range is None or len(value_range) != 2 or not value_range[1] > value_range[0]:
+            raise ValueError(
+                f"value_range: expected (low, high) with high > low for fixed normalisation, got {value_range}"
+            )
+        lo, hi = (float(v) for v in value_range)
+        scaled = (2.0 * x - hi - lo) / (hi - lo)
+        return np.clip(scaled, -1.0, 1.0)
+    raise ValueError(f"normalisation: expected one of {NORMALISATIONS}, got {normalisation!r}")
+
+
+def gaf(
+    windows: np.ndarray,
+    method: Method = "summation",
+    image_size: int | None = None,
+    normalisation: Normalisation = "window",
+    value_range: tuple[float, float] | None = None,
+) -> np.ndarray:
+    """GAF images of IMU windows.
+
+    Args:
+        windows: (C, W) one window or (N, C, W) a batch; channels first, time last.
+        method: ``summation`` (GASF) or ``difference`` (GADF).
+        image_size: side S of the image; None keeps S = W (no PAA).
+        normalisation: ``window`` (per window and channel min-max) or ``fixed``.
+        value_range: (low, high) sensor range in the input's units, for ``fixed``.
+
+    Returns:
+        float32 (C, S, S) or (N, C, S, S), values in [-1, 1].
+    """
+    x = np.asarray(windows)
+    if x.ndim not in (2, 3):
+        raise ValueError(f"windows: expected shape (C, W) or (N, C, W), got {x.shape}")
+    if x.shape[-1] < 1 or x.shape[-2] < 1:
+        raise ValueError(f"windows: expected at least one channel and one sample, got shape {x.shape}")
+    if not np.issubdtype(x.dtype, np.number):
+        raise ValueError(f"windows: expected a numeric array, got dtype {x.dtype}")
+    if not np.isfinite(x).all():
+        raise ValueError("windows: expected finite values, got NaN or Inf")
+    if method not in METHODS:
+        raise ValueError(f"method: expected one of {METHODS}, got {method!r}")
+    # The series is tiny (C x S): rescale it in float64, because sqrt(1 - x'^2) turns
+    # float32 rounding near x' = +-1 into errors of 3e-4; the S x S images are float32.
+    x = x.astype(np.float64, copy=False)
+    n_timestamps = x.shape[-1]
+    if image_size is not None and image_size != n_timestamps:
+        x = x @ paa_matrix(n_timestamps, int(image_size))
+    scaled = rescale(x, normalisation, value_range)
+    cos = scaled.astype(np.float32)
+    sin = np.sqrt(np.clip((1.0 - scaled) * (1.0 + scaled), 0.0, 1.0)).astype(np.float32)
+    if method == "summation":
+        image = cos[..., :, None] * cos[..., None, :] - sin[..., :, None] * sin[..., None, :]
+    else:
+        image = sin[..., :, None] * cos[..., None, :] - cos[..., :, None] * sin[..., None, :]
+    return image.astype(np.float32, copy=False)

@@ -1,0 +1,225 @@
+"""Resampling and windowing of IMU streams, identical offline (training) and online (robot).
+
+Real IMU drivers deliver jittered, sometimes duplicated or reordered stamps; the models are
+trained on windows sampled on a uniform grid at the model card's rate. Both paths therefore
+resample by linear interpolation onto ``t0 + k / rate`` (t0 = first accepted sample) and cut
+windows ending at grid indices ``W - 1 + j * hop``. :func:`uniform_windows` does it for a
+whole recording; :class:`StreamingWindow` does it one sample at a time and yields the same
+windows (a test holds them equal).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+def _check_rate_window_hop(rate_hz: float, window_samples: int, hop_samples: int) -> None:
+    if not (math.isfinite(rate_hz) and rate_hz > 0):
+        raise ValueError(f"rate_hz: expected a positive finite rate, got {rate_hz}")
+    if window_samples < 2:
+        raise ValueError(f"window_samples: expected >= 2, got {window_samples}")
+    if hop_samples < 1:
+        raise ValueError(f"hop_samples: expected >= 1, got {hop_samples}")
+
+
+def resample_uniform(t: np.ndarray, values: np.ndarray, rate_hz: float) -> tuple[np.ndarray, np.ndarray]:
+    """Linear resampling of (T,) stamps and (T, C) values onto ``t[0] + k / rate_hz``.
+
+    Stamps must be strictly increasing and finite (use :func:`clean_stream` first).
+    Returns (grid stamps (K,), values (K, C) float32).
+    """
+    t = np.asarray(t, dtype=np.float64)
+    values = np.asarray(values, dtype=np.float64)
+    if t.ndim != 1 or values.ndim != 2 or values.shape[0] != t.shape[0]:
+        raise ValueError(f"values: expected (T, C) matching stamps (T,), got {values.shape} and {t.shape}")
+    if t.size == 0:
+        return np.zeros(0), np.zeros((0, values.shape[1]), dtype=np.float32)
+    if t.size > 1 and not np.all(np.diff(t) > 0):
+        raise ValueError("t: expected strictly increasing stamps")
+    n = int(math.floor((t[-1] - t[0]) * rate_hz + 1e-9)) + 1
+    grid = t[0] + np.arange(n) / rate_hz
+    out = np.empty((n, values.shape[1]), dtype=np.float32)
+    for c in range(values.shape[1]):
+        out[:, c] = np.interp(grid, t, values[:, c])
+    return grid, out
+
+
+def clean_stream(t: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+    """Drop non-finite, duplicate and out-of-order samples exactly as the streaming window does."""
+    t = np.asarray(t, dtype=np.float64)
+    values = np.asarray(values, dtype=np.float64)
+    keep = np.zeros(t.shape[0], dtype=bool)
+    counts = {"non_finite": 0, "duplicate": 0, "out_of_order": 0}
+    last = -math.inf
+    finite = np.isfinite(t) & np.isfinite(values).all(axis=1)
+    for i in range(t.shape[0]):
+        if not finite[i]:
+            counts["non_finite"] += 1
+        elif t[i] == last:
+            counts["duplicate"] += 1
+        elif t[i] < last:
+            counts["out_of_order"] += 1
+        else:
+            keep[i] = True
+            last = t[i]
+    return t[keep], values[keep], counts
+
+
+def split_at_gaps(t: np.ndarray, max_gap_s: float) -> list[slice]:
+    """Slices of contiguous runs whose stamps never jump by more than ``max_gap_s``."""
+    if t.size == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(t) > max_gap_s) + 1
+    edges = [0, *breaks.tolist(), t.size]
+    return [slice(a, b) for a, b in zip(edges[:-1], edges[1:], strict=True)]
+
+
+def window_starts(n_samples: int, window_samples: int, hop_samples: int) -> np.ndarray:
+    """Start indices of every full window in a uniform run of ``n_samples``."""
+    if n_samples < window_samples:
+        return np.zeros(0, dtype=np.int64)
+    return np.arange(0, n_samples - window_samples + 1, hop_samples, dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class Windows:
+    """Windows cut from one recording: data (N, C, W) float32 and their grid time spans."""
+
+    data: np.ndarray
+    t_start: np.ndarray
+    t_end: np.ndarray
+
+
+def uniform_windows(
+    t: np.ndarray,
+    values: np.ndarray,
+    rate_hz: float,
+    window_samples: int,
+    hop_samples: int,
+    max_gap_s: float = math.inf,
+) -> Windows:
+    """All windows of a recording, as :class:`StreamingWindow` would emit them online."""
+    _check_rate_window_hop(rate_hz, window_samples, hop_samples)
+    t, values, _ = clean_stream(t, values)
+    channels = values.shape[1] if values.ndim == 2 else 0
+    data, starts, ends = [], [], []
+    for run in split_at_gaps(t, max_gap_s):
+        grid, uniform = resample_uniform(t[run], values[run], rate_hz)
+        idx = window_starts(grid.size, window_samples, hop_samples)
+        if idx.size == 0:
+            continue
+        gather = idx[:, None] + np.arange(window_samples)[None, :]
+        data.append(np.transpose(uniform[gather], (0, 2, 1)))
+        starts.append(grid[idx])
+        ends.append(grid[idx + window_samples - 1])
+    if not data:
+        return Windows(np.zeros((0, channels, window_samples), np.float32), np.zeros(0), np.zeros(0))
+    return Windows(np.concatenate(data).astype(np.float32), np.concatenate(starts), np.concatenate(ends))
+
+
+@dataclass
+class StreamStats:
+    """What the stream delivered and what was dropped, and why (shown in /diagnostics)."""
+
+    accepted: int = 0
+    non_finite: int = 0
+    duplicate: int = 0
+    out_of_order: int = 0
+    wrong_shape: int = 0
+    gaps: int = 0
+    windows: int = 0
+
+    @property
+    def dropped(self) -> int:
+        return self.non_finite + self.duplicate + self.out_of_order + self.wrong_shape
+
+
+@dataclass(frozen=True)
+class Window:
+    """One window ready for inference: data (C, W) float32, grid stamps of first/last sample."""
+
+    data: np.ndarray
+    t_start: float
+    t_end: float
+
+
+@dataclass
+class StreamingWindow:
+    """Samples in, windows out: resample onto the card's grid, ring-buffer, emit every hop.
+
+    A gap longer than ``max_gap_s`` restarts the grid (no window ever spans a gap); bad
+    samples are dropped and counted in :attr:`stats`, never raised, so a node can feed it
+    whatever arrives on the wire.
+    """
+
+    rate_hz: float
+    window_samples: int
+    hop_samples: int
+    channels: int = 3
+    max_gap_s: float = 0.5
+    stats: StreamStats = field(default_factory=StreamStats)
+
+    def __post_init__(self) -> None:
+        _check_rate_window_hop(self.rate_hz, self.window_samples, self.hop_samples)
+        if not self.max_gap_s > 0:
+            raise ValueError(f"max_gap_s: expected > 0, got {self.max_gap_s}")
+        self._period = 1.0 / self.rate_hz
+        self._ring = np.zeros((self.window_samples, self.channels), dtype=np.float32)
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the stream: the next sample starts a new grid."""
+        self._origin: float | None = None
+        self._last_t = -math.inf
+        self._last_v: np.ndarray | None = None
+        self._next_k = 0  # grid index of the next grid point to fill
+
+    def push(self, t: float, sample: np.ndarray | tuple[float, ...]) -> list[Window]:
+        """Add one sample stamped ``t`` seconds; return the windows it completes (usually 0 or 1)."""
+        v = np.asarray(sample, dtype=np.float64)
+        if v.shape != (self.channels,):
+            self.stats.wrong_shape += 1
+            return []
+        if not (math.isfinite(t) and np.isfinite(v).all()):
+            self.stats.non_finite += 1
+            return []
+        if t == self._last_t:
+            self.stats.duplicate += 1
+            return []
+        if t < self._last_t:
+            self.stats.out_of_order += 1
+            return []
+        self.stats.accepted += 1
+        if self._origin is not None and t - self._last_t > self.max_gap_s:
+            self.stats.gaps += 1
+            self.reset()
+        out: list[Window] = []
+        if self._origin is None:
+            self._origin = t
+            out += self._append(0, v)
+        else:
+            t0, v0 = self._last_t, self._last_v
+            span = t - t0
+            while True:
+                g = self._origin + self._next_k * self._period
+                if g > t + 1e-9 * self._period:
+                    break
+                w = (g - t0) / span
+                out += self._append(self._next_k, v0 + (v - v0) * w)
+        self._last_t, self._last_v = t, v
+        return out
+
+    def _append(self, k: int, value: np.ndarray) -> list[Window]:
+        self._ring[k % self.window_samples] = value
+        self._next_k = k + 1
+        first = k - self.window_samples + 1
+        if first < 0 or first % self.hop_samples:
+            return []
+        order = (np.arange(first, k + 1)) % self.window_samples
+        self.stats.windows += 1
+        return [
+            Window(self._ring[order].T.copy(), self._origin + first * self._period, self._origin + k * self._period)
+        ]

@@ -1,0 +1,63 @@
+"""The generic format a user can produce from anything: a folder of NPZ or CSV recordings.
+
+Layout (docs/data_formats.md): ``<root>/index.csv`` with columns ``file, subject, trial, label``
+and optionally ``rate_hz`` (for CSVs without a ``t`` column), ``gravity`` (included/removed) and
+``location``; each ``file`` is a portable NPZ or CSV recording relative to the root. Without an
+index, every ``*.npz`` in the folder is read with the metadata it carries.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from har_kd_ros.recording import Recording, RecordingError, load_csv, load_npz
+from training.data.loaders import DatasetError
+
+REQUIRED = ("file", "subject", "trial", "label")
+
+
+def load_generic(root: str | Path) -> list[Recording]:
+    root = Path(root)
+    if not root.is_dir():
+        raise DatasetError(f"{root}: dataset folder not found")
+    index = root / "index.csv"
+    if not index.is_file():
+        files = sorted(root.glob("*.npz"))
+        if not files:
+            raise DatasetError(f"{root}: expected index.csv or *.npz recordings, found neither")
+        return [_wrap(load_npz, f) for f in files]
+    with index.open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    if not rows:
+        raise DatasetError(f"{index}: no rows (expected columns {', '.join(REQUIRED)})")
+    missing = [c for c in REQUIRED if c not in rows[0]]
+    if missing:
+        raise DatasetError(f"{index}: missing columns {missing} (expected {', '.join(REQUIRED)})")
+    recordings = []
+    for line, row in enumerate(rows, start=2):
+        path = root / row["file"]
+        meta = {k: row[k] for k in ("subject", "trial", "label")}
+        if row.get("gravity"):
+            meta["gravity"] = row["gravity"]
+        if row.get("location"):
+            meta["location"] = row["location"]
+        if path.suffix.lower() == ".csv":
+            try:
+                rate = float(row["rate_hz"]) if row.get("rate_hz") else None
+            except ValueError:
+                raise DatasetError(f"{index}:{line}: rate_hz {row['rate_hz']!r} is not a number") from None
+            rec = _wrap(lambda p, r=rate, m=meta: load_csv(p, rate_hz=r, source="generic", **m), path)
+        elif path.suffix.lower() == ".npz":
+            rec = _wrap(load_npz, path).with_(**meta)
+        else:
+            raise DatasetError(f"{index}:{line}: file {row['file']!r} is neither .csv nor .npz")
+        recordings.append(rec.validate(str(path)))
+    return recordings
+
+
+def _wrap(loader, path: Path) -> Recording:
+    try:
+        return loader(path)
+    except RecordingError as exc:
+        raise DatasetError(str(exc)) from None

@@ -1,0 +1,101 @@
+"""Evaluation protocols as data: which recordings train, validate and test.
+
+Validation is always carved from the training side (whole subjects where the protocol splits
+by subject), so the test split is never used for model selection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from har_kd_ros.recording import Recording
+
+
+def _subject_number(rec: Recording) -> int:
+    digits = "".join(ch for ch in rec.subject if ch.isdigit())
+    if not digits:
+        raise ValueError(f"subject: protocol needs a numbered subject, got {rec.subject!r}")
+    return int(digits)
+
+
+def _trial_number(rec: Recording) -> int:
+    digits = "".join(ch for ch in rec.trial if ch.isdigit())
+    if not digits:
+        raise ValueError(f"trial: protocol needs a numbered trial, got {rec.trial!r}")
+    return int(digits)
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """``is_test(rec)`` decides the split; ``val_by`` says how validation is carved from train."""
+
+    name: str
+    description: str
+    is_test: Callable[[Recording], bool]
+    val_by: str = "subject"  # or "recording"
+
+
+PROTOCOLS: dict[str, Protocol] = {
+    p.name: p
+    for p in (
+        Protocol(
+            "cross_subject",
+            "odd subjects train, even subjects test (UTD-MHAD, synthetic)",
+            lambda r: _subject_number(r) % 2 == 0,
+        ),
+        Protocol(
+            "subject_specific",
+            "trials 1-2 train, trials 3-4 test (UTD-MHAD)",
+            lambda r: _trial_number(r) >= 3,
+            val_by="recording",
+        ),
+        Protocol(
+            "berkeley_cross_subject", "S01-S07 train, S08-S12 test (Berkeley-MHAD)", lambda r: _subject_number(r) >= 8
+        ),
+        Protocol("mmact_cross_subject", "subjects 1-16 train, 17-20 test (MMAct)", lambda r: _subject_number(r) >= 17),
+    )
+}
+
+
+def leave_one_subject_out(subject: str) -> Protocol:
+    return Protocol(f"loso_{subject}", f"subject {subject} tests, all others train", lambda r: r.subject == subject)
+
+
+def get_protocol(name: str) -> Protocol:
+    if name.startswith("loso_"):
+        return leave_one_subject_out(name[len("loso_") :])
+    if name not in PROTOCOLS:
+        raise ValueError(f"protocol: expected one of {sorted(PROTOCOLS)} or loso_<subject>, got {name!r}")
+    return PROTOCOLS[name]
+
+
+@dataclass(frozen=True)
+class Split:
+    train: list[int]
+    val: list[int]
+    test: list[int]
+
+
+def split(recordings: list[Recording], protocol: Protocol, val_fraction: float = 0.2, seed: int = 0) -> Split:
+    """Indices of train / val / test recordings. Validation never touches test subjects."""
+    test = [i for i, r in enumerate(recordings) if protocol.is_test(r)]
+    rest = [i for i, r in enumerate(recordings) if not protocol.is_test(r)]
+    if not test or not rest:
+        raise ValueError(f"protocol {protocol.name}: split left {len(rest)} train and {len(test)} test recordings")
+    rng = np.random.default_rng(seed)
+    if protocol.val_by == "subject":
+        subjects = sorted({recordings[i].subject for i in rest})
+        n_val = max(1, round(val_fraction * len(subjects))) if len(subjects) > 1 else 0
+        val_subjects = set(rng.permutation(subjects)[:n_val].tolist())
+        val = [i for i in rest if recordings[i].subject in val_subjects]
+    else:
+        n_val = max(1, round(val_fraction * len(rest)))
+        val = sorted(rng.permutation(rest)[:n_val].tolist())
+    train = [i for i in rest if i not in set(val)]
+    if not val:  # a single training subject: fall back to held-out recordings of it
+        val = sorted(rng.permutation(rest)[: max(1, round(val_fraction * len(rest)))].tolist())
+        train = [i for i in rest if i not in set(val)]
+    return Split(train, val, test)

@@ -1,0 +1,105 @@
+"""A run folder: everything needed to trust and reproduce one training run."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+from dataclasses import asdict, is_dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=5, check=False
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=5, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    commit = out.stdout.strip() or "unknown"
+    return commit + ("+dirty" if dirty.stdout.strip() else "")
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class RunFolder:
+    """Writes config.json, metrics.csv, metrics.json and plots into one directory."""
+
+    def __init__(self, path: str | Path, config: Any):
+        self.path = Path(path)
+        self.path.mkdir(parents=True, exist_ok=True)
+        cfg = asdict(config) if is_dataclass(config) else dict(config)
+        self.meta = {"config": cfg, "git_commit": git_commit(), "started": now_iso()}
+        (self.path / "config.json").write_text(json.dumps(self.meta, indent=2, default=str) + "\n")
+        self._csv_header: list[str] | None = None
+
+    def log_epoch(self, row: dict[str, float]) -> None:
+        new = self._csv_header is None
+        if new:
+            self._csv_header = list(row)
+        with (self.path / "metrics.csv").open("a", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=self._csv_header)
+            if new:
+                writer.writeheader()
+            writer.writerow(row)
+
+    def write_json(self, name: str, data: dict) -> None:
+        (self.path / name).write_text(json.dumps(data, indent=2, default=float) + "\n")
+
+    def plot_curves(self, history: list[dict[str, float]]) -> None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        epochs = [h["epoch"] for h in history]
+        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.5))
+        ax1.plot(epochs, [h["train_loss"] for h in history], label="train")
+        ax1.plot(epochs, [h["val_loss"] for h in history], label="val")
+        ax1.set_xlabel("epoch"), ax1.set_ylabel("loss"), ax1.legend()
+        ax2.plot(epochs, [h["train_acc"] for h in history], label="train")
+        ax2.plot(epochs, [h["val_acc"] for h in history], label="val")
+        ax2.set_xlabel("epoch"), ax2.set_ylabel("accuracy"), ax2.legend()
+        fig.tight_layout()
+        fig.savefig(self.path / "curves.png", dpi=100)
+        plt.close(fig)
+
+    def plot_confusion(self, cm: np.ndarray, labels: tuple[str, ...], title: str) -> None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        cm = np.asarray(cm)
+        norm = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1)
+        fig, ax = plt.subplots(figsize=(1.0 + 0.55 * len(labels), 0.8 + 0.5 * len(labels)))
+        ax.imshow(norm, cmap="Blues", vmin=0, vmax=1)
+        ax.set_xticks(range(len(labels)), labels, rotation=60, ha="right")
+        ax.set_yticks(range(len(labels)), labels)
+        for i in range(len(labels)):
+            for j in range(len(labels)):
+                if cm[i, j]:
+                    ax.text(
+                        j,
+                        i,
+                        str(cm[i, j]),
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color="white" if norm[i, j] > 0.5 else "black",
+                    )
+        ax.set_xlabel("predicted"), ax.set_ylabel("true"), ax.set_title(title)
+        fig.tight_layout()
+        fig.savefig(self.path / "confusion_matrix.png", dpi=100)
+        plt.close(fig)
