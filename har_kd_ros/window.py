@@ -10,6 +10,7 @@ windows (a test holds them equal).
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -39,7 +40,7 @@ def resample_uniform(t: np.ndarray, values: np.ndarray, rate_hz: float) -> tuple
         return np.zeros(0), np.zeros((0, values.shape[1]), dtype=np.float32)
     if t.size > 1 and not np.all(np.diff(t) > 0):
         raise ValueError("t: expected strictly increasing stamps")
-    n = int(math.floor((t[-1] - t[0]) * rate_hz + 1e-9)) + 1
+    n = math.floor((t[-1] - t[0]) * rate_hz + 1e-9) + 1
     grid = t[0] + np.arange(n) / rate_hz
     out = np.empty((n, values.shape[1]), dtype=np.float32)
     for c in range(values.shape[1]):
@@ -74,7 +75,7 @@ def split_at_gaps(t: np.ndarray, max_gap_s: float) -> list[slice]:
         return []
     breaks = np.flatnonzero(np.diff(t) > max_gap_s) + 1
     edges = [0, *breaks.tolist(), t.size]
-    return [slice(a, b) for a, b in zip(edges[:-1], edges[1:], strict=True)]
+    return [slice(a, b) for a, b in itertools.pairwise(edges)]
 
 
 def window_starts(n_samples: int, window_samples: int, hop_samples: int) -> np.ndarray:
@@ -130,6 +131,7 @@ class StreamStats:
     out_of_order: int = 0
     wrong_shape: int = 0
     gaps: int = 0
+    time_jumps: int = 0
     windows: int = 0
 
     @property
@@ -150,8 +152,9 @@ class Window:
 class StreamingWindow:
     """Samples in, windows out: resample onto the card's grid, ring-buffer, emit every hop.
 
-    A gap longer than ``max_gap_s`` restarts the grid (no window ever spans a gap); bad
-    samples are dropped and counted in :attr:`stats`, never raised, so a node can feed it
+    A gap longer than ``max_gap_s`` restarts the grid (no window ever spans a gap), and so does
+    a jump back in time by more than ``max_gap_s``; smaller steps back are out-of-order samples.
+    Bad samples are dropped and counted in :attr:`stats`, never raised, so a node can feed it
     whatever arrives on the wire.
     """
 
@@ -189,7 +192,11 @@ class StreamingWindow:
         if t == self._last_t:
             self.stats.duplicate += 1
             return []
-        if t < self._last_t:
+        if t < self._last_t - self.max_gap_s:
+            # the clock jumped back (a restarted driver, a looping bag): a new stream, not a stale sample
+            self.stats.time_jumps += 1
+            self.reset()
+        elif t < self._last_t:
             self.stats.out_of_order += 1
             return []
         self.stats.accepted += 1

@@ -1,0 +1,93 @@
+"""Messages <-> arrays. The only place that knows message field names; no numerics here."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from builtin_interfaces.msg import Time
+from diagnostic_msgs.msg import DiagnosticStatus, KeyValue
+from sensor_msgs.msg import Imu
+
+try:  # vision_msgs is a ROS package without a PyPI wheel: optional at run time
+    from vision_msgs.msg import Classification, LabelInfo, ObjectHypothesis, VisionClass
+except ImportError:  # pragma: no cover - exercised on machines without vision_msgs
+    Classification = LabelInfo = ObjectHypothesis = VisionClass = None
+
+_IMU_FIELDS = {
+    "acc_x": ("linear_acceleration", "x"),
+    "acc_y": ("linear_acceleration", "y"),
+    "acc_z": ("linear_acceleration", "z"),
+    "gyro_x": ("angular_velocity", "x"),
+    "gyro_y": ("angular_velocity", "y"),
+    "gyro_z": ("angular_velocity", "z"),
+}
+
+
+def vision_msgs_available() -> bool:
+    return Classification is not None
+
+
+def check_channels(channels: Sequence[str]) -> None:
+    unknown = [c for c in channels if c not in _IMU_FIELDS]
+    if unknown:
+        raise ValueError(f"channels: {unknown} cannot be read from sensor_msgs/Imu (known: {sorted(_IMU_FIELDS)})")
+
+
+def stamp_to_seconds(stamp: Time) -> float:
+    return stamp.sec + stamp.nanosec * 1e-9
+
+
+def seconds_to_stamp(t: float) -> Time:
+    if not math.isfinite(t) or t < 0:
+        t = 0.0
+    sec = math.floor(t)
+    nanosec = min(round((t - sec) * 1e9), 999_999_999)
+    return Time(sec=int(sec), nanosec=int(nanosec))
+
+
+def imu_values(msg: Imu, channels: Sequence[str]) -> np.ndarray:
+    """The card's channels of one Imu message, in card order (m/s^2, rad/s per REP 145)."""
+    return np.array([getattr(getattr(msg, _IMU_FIELDS[c][0]), _IMU_FIELDS[c][1]) for c in channels], dtype=np.float64)
+
+
+def fill_imu(msg: Imu, t: float, frame_id: str, acc: Sequence[float], gyro: Sequence[float] | None = None) -> Imu:
+    """Fill an Imu message; covariance[0] = -1 marks what the source does not provide (REP 145)."""
+    msg.header.stamp = seconds_to_stamp(t)
+    msg.header.frame_id = frame_id
+    msg.linear_acceleration.x, msg.linear_acceleration.y, msg.linear_acceleration.z = (float(v) for v in acc)
+    msg.orientation_covariance[0] = -1.0
+    if gyro is None:
+        msg.angular_velocity_covariance[0] = -1.0
+    else:
+        msg.angular_velocity.x, msg.angular_velocity.y, msg.angular_velocity.z = (float(v) for v in gyro)
+    return msg
+
+
+def classification_msg(probabilities: np.ndarray, labels: Sequence[str], t: float, frame_id: str):
+    """vision_msgs/Classification with results sorted by descending score."""
+    msg = Classification()
+    msg.header.stamp = seconds_to_stamp(t)
+    msg.header.frame_id = frame_id
+    order = np.argsort(-np.asarray(probabilities), kind="stable")
+    msg.results = [ObjectHypothesis(class_id=labels[i], score=float(probabilities[i])) for i in order]
+    return msg
+
+
+def label_info_msg(labels: Sequence[str], threshold: float, t: float, frame_id: str):
+    msg = LabelInfo()
+    msg.header.stamp = seconds_to_stamp(t)
+    msg.header.frame_id = frame_id
+    msg.class_map = [VisionClass(class_id=i, class_name=name) for i, name in enumerate(labels)]
+    msg.threshold = float(threshold)
+    return msg
+
+
+def diagnostic_status(
+    name: str, hardware_id: str, level: bytes, message: str, values: dict[str, object]
+) -> DiagnosticStatus:
+    status = DiagnosticStatus(name=name, hardware_id=hardware_id, message=message)
+    status.level = level  # DiagnosticStatus.OK / WARN / ERROR are bytes constants
+    status.values = [KeyValue(key=k, value=str(v)) for k, v in values.items()]
+    return status

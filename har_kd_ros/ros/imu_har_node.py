@@ -1,0 +1,290 @@
+"""imu_har: sensor_msgs/Imu in, activity labels out, in real time.
+
+The subscription callback only converts the message and pushes it into the streaming window
+(microseconds); completed windows go to a worker thread that GAF-encodes them, runs the
+ONNX student and publishes. Inference therefore never delays or drops IMU samples, and if
+the worker falls behind only the newest windows are kept (a stale label helps nobody).
+"""
+
+from __future__ import annotations
+
+import queue
+import sys
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+import rclpy
+from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus
+from rcl_interfaces.msg import FloatingPointRange, IntegerRange, ParameterDescriptor, SetParametersResult
+from rclpy.executors import ExternalShutdownException, SingleThreadedExecutor
+from rclpy.node import Node
+from rclpy.parameter import Parameter
+from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy, qos_profile_sensor_data
+from sensor_msgs.msg import Imu
+from std_msgs.msg import String
+
+from har_kd_ros.classifier import DEFAULT_MODEL, ModelLoadError, StudentClassifier
+from har_kd_ros.model_card import ModelCardError
+from har_kd_ros.ros import convert
+from har_kd_ros.smoothing import LabelSmoother
+from har_kd_ros.window import StreamingWindow, Window
+
+
+@dataclass(frozen=True)
+class HarConfig:
+    """The node's parameters, read once at start-up (the tunable ones are updated on change)."""
+
+    model: str
+    min_confidence: float
+    smoothing_alpha: float
+    hysteresis: float
+    max_gap: float
+    frame_id: str
+    inference_threads: int
+    imu_reliability: str
+    executor: str
+
+
+def _range(lo: float, hi: float) -> list[FloatingPointRange]:
+    return [FloatingPointRange(from_value=lo, to_value=hi, step=0.0)]
+
+
+def declare_parameters(node: Node) -> HarConfig:
+    """Declare every parameter with a descriptor (description, range, read-only) and read them."""
+    spec = [
+        ("model", "", ParameterDescriptor(description="Student .onnx (its .json card beside it); empty = the bundled default", read_only=True)),
+        ("min_confidence", 0.5, ParameterDescriptor(description="Below this smoothed probability the label is 'unknown'", floating_point_range=_range(0.0, 1.0))),
+        ("smoothing_alpha", 0.6, ParameterDescriptor(description="EMA weight of the newest window (1 = no smoothing)", floating_point_range=_range(0.01, 1.0))),
+        ("hysteresis", 0.1, ParameterDescriptor(description="A new label must beat the current one by this margin", floating_point_range=_range(0.0, 0.9))),
+        ("max_gap", 0.5, ParameterDescriptor(description="Seconds without IMU samples after which the window restarts", floating_point_range=_range(0.01, 60.0), read_only=True)),
+        ("frame_id", "", ParameterDescriptor(description="Accept only Imu messages in this frame (empty = any); outputs carry the input frame", read_only=True)),
+        ("inference_threads", 1, ParameterDescriptor(description="ONNX Runtime intra-op threads", integer_range=[IntegerRange(from_value=1, to_value=16, step=1)], read_only=True)),
+        ("imu_reliability", "best_effort", ParameterDescriptor(description="IMU subscription QoS: best_effort (REP 2003 sensor data) or reliable", read_only=True)),
+        ("executor", "single_threaded", ParameterDescriptor(description="single_threaded or events (rclpy.experimental.EventsExecutor)", read_only=True)),
+    ]  # fmt: skip
+    for name, default, descriptor in spec:
+        node.declare_parameter(name, default, descriptor)
+    get = node.get_parameter
+    config = HarConfig(
+        model=get("model").value or str(DEFAULT_MODEL),
+        min_confidence=get("min_confidence").value,
+        smoothing_alpha=get("smoothing_alpha").value,
+        hysteresis=get("hysteresis").value,
+        max_gap=get("max_gap").value,
+        frame_id=get("frame_id").value,
+        inference_threads=get("inference_threads").value,
+        imu_reliability=get("imu_reliability").value,
+        executor=get("executor").value,
+    )
+    if config.imu_reliability not in ("best_effort", "reliable"):
+        raise ValueError(f"imu_reliability: expected 'best_effort' or 'reliable', got {config.imu_reliability!r}")
+    if config.executor not in ("single_threaded", "events"):
+        raise ValueError(f"executor: expected 'single_threaded' or 'events', got {config.executor!r}")
+    return config
+
+
+class ImuHarNode(Node):
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__("imu_har", **kwargs)
+        self.config = declare_parameters(self)
+        self.classifier = StudentClassifier(self.config.model, threads=self.config.inference_threads)
+        card = self.classifier.card
+        convert.check_channels(card.channels)
+        self.window = StreamingWindow(
+            card.sample_rate_hz, card.window_samples, card.hop_samples, len(card.channels), self.config.max_gap
+        )
+        self.smoother = LabelSmoother(
+            card.labels, self.config.smoothing_alpha, self.config.min_confidence, self.config.hysteresis
+        )
+        self.add_on_set_parameters_callback(self._validate_parameters)
+        self.add_post_set_parameters_callback(self._apply_parameters)
+
+        self.activity_pub = self.create_publisher(String, "activity", 10)
+        self.classification_pub = None
+        self.label_info_pub = None
+        if convert.vision_msgs_available():
+            latched = QoSProfile(
+                depth=1, durability=DurabilityPolicy.TRANSIENT_LOCAL, reliability=ReliabilityPolicy.RELIABLE
+            )
+            self.classification_pub = self.create_publisher(convert.Classification, "activity/classification", 10)
+            self.label_info_pub = self.create_publisher(convert.LabelInfo, "activity/label_info", latched)
+            self.label_info_pub.publish(convert.label_info_msg(card.labels, self.config.min_confidence, 0.0, ""))
+        else:
+            self.get_logger().warning("vision_msgs is not installed: publishing 'activity' (std_msgs/String) only")
+        self.diagnostics_pub = self.create_publisher(DiagnosticArray, "/diagnostics", 10)
+
+        qos = qos_profile_sensor_data
+        if self.config.imu_reliability == "reliable":
+            qos = QoSProfile(depth=50, reliability=ReliabilityPolicy.RELIABLE)
+        self.create_subscription(Imu, "imu", self._on_imu, qos)
+
+        # counters owned by the subscription thread (malformed/wrong frame) and the worker (latency)
+        self.malformed = 0
+        self.wrong_frame = 0
+        self.unstamped = 0
+        self.windows_skipped = 0
+        self.published = 0
+        self.latencies_ms: deque[float] = deque(maxlen=200)
+        self._last_accepted = (0, time.monotonic())
+        self._last_sample_wall = 0.0
+
+        self._windows: queue.Queue[tuple[Window, str] | None] = queue.Queue(maxsize=2)
+        self._worker = threading.Thread(target=self._infer_loop, name="imu_har_inference", daemon=True)
+        self._worker.start()
+        self.create_timer(1.0, self._publish_diagnostics)
+        self.get_logger().info(
+            f"model {card.model_id}: {len(card.labels)} labels, {card.sample_rate_hz:g} Hz, window {card.window_s:.2f} s, "
+            f"hop {card.hop_s:.2f} s, GAF {card.gaf_method} {card.image_size}px; vision_msgs "
+            f"{'on' if self.classification_pub else 'off'}"
+        )
+
+    # -- parameters -------------------------------------------------------------------------
+    def _validate_parameters(self, params: list[Parameter]) -> SetParametersResult:
+        """No side effects here (ROS convention); ranges are enforced by the descriptors."""
+        for p in params:
+            if p.name in ("min_confidence", "smoothing_alpha", "hysteresis") and not isinstance(p.value, float):
+                return SetParametersResult(successful=False, reason=f"{p.name}: expected a float")
+        return SetParametersResult(successful=True)
+
+    def _apply_parameters(self, params: list[Parameter]) -> None:
+        for p in params:
+            if p.name == "min_confidence":
+                self.smoother.min_confidence = p.value
+            elif p.name == "smoothing_alpha":
+                self.smoother.alpha = p.value
+            elif p.name == "hysteresis":
+                self.smoother.hysteresis = p.value
+
+    # -- hot path: one IMU message --------------------------------------------------------------
+    def _on_imu(self, msg: Imu) -> None:
+        """Convert and window one sample. Never raises: a bad message is counted and dropped."""
+        try:
+            frame = msg.header.frame_id
+            if self.config.frame_id and frame != self.config.frame_id:
+                self.wrong_frame += 1
+                return
+            t = convert.stamp_to_seconds(msg.header.stamp)
+            if t == 0.0:  # an unstamped driver: the receive time is the best estimate we have
+                self.unstamped += 1
+                t = self.get_clock().now().nanoseconds * 1e-9
+            values = convert.imu_values(msg, self.classifier.card.channels)
+            self._last_sample_wall = time.monotonic()
+            for window in self.window.push(t, values):
+                self._enqueue((window, frame))
+        except Exception as exc:  # a running node never dies on a bad message
+            self.malformed += 1
+            if self.malformed == 1:
+                self.get_logger().warning(f"dropping malformed Imu message ({type(exc).__name__}: {exc})")
+
+    def _enqueue(self, item: tuple[Window, str]) -> None:
+        try:
+            self._windows.put_nowait(item)
+        except queue.Full:  # the worker is behind: drop the oldest window, keep the newest
+            try:
+                self._windows.get_nowait()
+                self.windows_skipped += 1
+            except queue.Empty:
+                pass
+            self._windows.put_nowait(item)
+
+    # -- worker: GAF + ONNX + publish -----------------------------------------------------------
+    def _infer_loop(self) -> None:
+        while True:
+            item = self._windows.get()
+            if item is None:
+                return
+            window, frame = item
+            start = time.perf_counter()
+            try:
+                probabilities = self.classifier.probabilities(window.data)
+                smoothed = self.smoother.update(probabilities)
+                self.activity_pub.publish(String(data=smoothed.label))
+                if self.classification_pub is not None:
+                    self.classification_pub.publish(
+                        convert.classification_msg(smoothed.probabilities, self.classifier.labels, window.t_end, frame)
+                    )
+                self.published += 1
+            except Exception as exc:  # keep serving: one failed window must not stop the worker
+                if rclpy.ok():
+                    self.get_logger().error(f"inference failed: {type(exc).__name__}: {exc}")
+                continue
+            self.latencies_ms.append(1e3 * (time.perf_counter() - start))
+
+    def stop(self) -> None:
+        self._windows.put(None)
+        self._worker.join(timeout=2.0)
+
+    # -- diagnostics ------------------------------------------------------------------------------
+    def diagnostics_values(self) -> dict[str, object]:
+        s = self.window.stats
+        now = time.monotonic()
+        accepted, since = self._last_accepted
+        rate = (s.accepted - accepted) / max(now - since, 1e-6)
+        self._last_accepted = (s.accepted, now)
+        lat = np.array(self.latencies_ms) if self.latencies_ms else np.zeros(1)
+        return {
+            "model_id": self.classifier.card.model_id,
+            "input_rate_hz": f"{rate:.1f}",
+            "samples_accepted": s.accepted,
+            "samples_dropped": s.dropped + self.malformed + self.wrong_frame,
+            "dropped_non_finite": s.non_finite,
+            "dropped_duplicate": s.duplicate,
+            "dropped_out_of_order": s.out_of_order,
+            "dropped_wrong_shape": s.wrong_shape,
+            "dropped_malformed": self.malformed,
+            "dropped_wrong_frame": self.wrong_frame,
+            "unstamped": self.unstamped,
+            "gaps_reset": s.gaps,
+            "time_jumps_reset": s.time_jumps,
+            "windows": s.windows,
+            "windows_skipped": self.windows_skipped,
+            "classifications_published": self.published,
+            "inference_latency_ms_p50": f"{np.percentile(lat, 50):.2f}",
+            "inference_latency_ms_max": f"{lat.max():.2f}",
+        }
+
+    def _publish_diagnostics(self) -> None:
+        values = self.diagnostics_values()
+        idle = time.monotonic() - self._last_sample_wall > max(2.0, 2 * self.classifier.card.hop_s)
+        level, message = (DiagnosticStatus.WARN, "no IMU input") if idle else (DiagnosticStatus.OK, "classifying")
+        array = DiagnosticArray()
+        array.header.stamp = self.get_clock().now().to_msg()
+        array.status = [
+            convert.diagnostic_status(
+                f"{self.get_name()}: activity classifier", values["model_id"], level, message, values
+            )
+        ]
+        self.diagnostics_pub.publish(array)
+
+
+def main(args: list[str] | None = None) -> int:
+    rclpy.init(args=args)
+    try:
+        node = ImuHarNode()
+    except (ModelCardError, ModelLoadError, ValueError) as exc:
+        print(f"imu_har: {exc}", file=sys.stderr)
+        rclpy.try_shutdown()
+        return 1
+    if node.config.executor == "events":
+        from rclpy.experimental import EventsExecutor
+
+        executor = EventsExecutor()
+    else:
+        executor = SingleThreadedExecutor()
+    executor.add_node(node)
+    try:
+        executor.spin()
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass
+    finally:
+        node.stop()
+        node.destroy_node()
+        rclpy.try_shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

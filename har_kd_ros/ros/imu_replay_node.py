@@ -1,0 +1,123 @@
+"""imu_replay: publish a recorded IMU stream as sensor_msgs/Imu at the recording's own pace.
+
+Sources: the bundled demo recording (default), a portable NPZ/CSV recording, or a rosbag2
+(sqlite3/mcap). Each sample is stamped ``start + (t - t0)``, so the recording's jitter is
+preserved and a looped replay keeps moving forward in time. ``rate_scale`` speeds up the
+publishing (for tests and demos); stamps stay on the recording's timeline, so windows and
+labels are unchanged.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import rclpy
+from rcl_interfaces.msg import FloatingPointRange, ParameterDescriptor
+from rclpy.executors import ExternalShutdownException
+from rclpy.node import Node
+from rclpy.qos import QoSProfile, ReliabilityPolicy
+from sensor_msgs.msg import Imu
+
+from har_kd_ros.bag import is_bag, read_imu
+from har_kd_ros.recording import Recording, RecordingError, load_recording
+from har_kd_ros.ros import convert
+
+DEFAULT_RECORDING = Path(__file__).resolve().parents[1] / "data" / "demo_recording.npz"
+
+
+def load_source(path: str, topic: str, rate_hz: float) -> Recording:
+    if is_bag(path):
+        return read_imu(path, topic or None)
+    return load_recording(path, rate_hz=rate_hz if rate_hz > 0 else None)
+
+
+class ImuReplayNode(Node):
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__("imu_replay", **kwargs)
+        params = {
+            "recording": ("", "NPZ/CSV recording or rosbag2 folder/file; empty = the bundled demo"),
+            "bag_topic": ("", "Imu topic to read from a bag (empty = its only Imu topic)"),
+            "csv_rate_hz": (0.0, "Sample rate for a CSV without a 't' column"),
+            "frame_id": ("imu_link", "frame_id of the published messages"),
+            "loop": (False, "Start again at the end instead of exiting"),
+            "rate_scale": (1.0, "Publishing speed-up; stamps keep the recording's timeline"),
+        }
+        for name, (default, description) in params.items():
+            descriptor = ParameterDescriptor(description=description, read_only=True)
+            if name == "rate_scale":
+                descriptor.floating_point_range = [FloatingPointRange(from_value=0.1, to_value=100.0, step=0.0)]
+            self.declare_parameter(name, default, descriptor)
+        get = self.get_parameter
+        path = get("recording").value or str(DEFAULT_RECORDING)
+        self.recording = load_source(path, get("bag_topic").value, get("csv_rate_hz").value)
+        self.frame_id = get("frame_id").value
+        self.loop = get("loop").value
+        self.rate_scale = get("rate_scale").value
+        self.has_gyro = self.recording.gyro is not None
+        # REP 2003: a driver publishes with the default (reliable) QoS; sensor-data subscribers still receive it.
+        self.publisher = self.create_publisher(Imu, "imu", QoSProfile(depth=50, reliability=ReliabilityPolicy.RELIABLE))
+        self.finished = False
+        self._start_pass(self.get_clock().now().nanoseconds * 1e-9)
+        period = max(0.002, 0.5 / (self.recording.acc_rate_hz * self.rate_scale))
+        self.create_timer(period, self._tick)
+        self.get_logger().info(
+            f"replaying {path}: {self.recording.acc.shape[0]} samples, {self.recording.duration_s:.1f} s at "
+            f"{self.recording.acc_rate_hz:.1f} Hz on '{self.publisher.topic_name}'{' (loop)' if self.loop else ''}"
+        )
+
+    def _start_pass(self, stamp_origin: float) -> None:
+        self._index = 0
+        self._stamp_origin = stamp_origin
+        self._wall_origin = time.monotonic()
+
+    def _tick(self) -> None:
+        rec = self.recording
+        elapsed = (time.monotonic() - self._wall_origin) * self.rate_scale
+        t0 = rec.acc_t[0]
+        while self._index < rec.acc_t.size and rec.acc_t[self._index] - t0 <= elapsed:
+            i = self._index
+            msg = convert.fill_imu(
+                Imu(),
+                self._stamp_origin + rec.acc_t[i] - t0,
+                self.frame_id,
+                rec.acc[i],
+                rec.gyro[i] if self.has_gyro else None,
+            )
+            self.publisher.publish(msg)
+            self._index += 1
+        if self._index >= rec.acc_t.size:
+            if self.loop:
+                period = 1.0 / rec.acc_rate_hz
+                self._start_pass(self._stamp_origin + rec.duration_s + period)
+            elif not self.finished:
+                self.finished = True
+                self.get_logger().info("replay finished")
+
+
+def main(args: list[str] | None = None) -> int:
+    rclpy.init(args=args)
+    try:
+        node = ImuReplayNode()
+    except (RecordingError, ValueError) as exc:
+        print(f"imu_replay: {exc}", file=sys.stderr)
+        rclpy.try_shutdown()
+        return 1
+    try:
+        while rclpy.ok() and not node.finished:
+            rclpy.spin_once(node, timeout_sec=0.1)
+        # let late subscribers drain the last samples before the publisher disappears
+        end = time.monotonic() + 0.5
+        while rclpy.ok() and time.monotonic() < end:
+            rclpy.spin_once(node, timeout_sec=0.05)
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass
+    finally:
+        node.destroy_node()
+        rclpy.try_shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
