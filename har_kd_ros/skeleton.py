@@ -9,6 +9,7 @@ joint: it is the midpoint of the hips). Joint names use the subject's left/right
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -391,9 +392,11 @@ def body_frame(canonical: np.ndarray) -> np.ndarray:
     """
     c = np.asarray(canonical, dtype=np.float64)
     idx = {n: i for i, n in enumerate(CANONICAL_JOINTS)}
-    pelvis = np.nanmean(c[:, idx["pelvis"]], axis=0)
-    hips = np.nanmean(c[:, idx["hip_r"]] - c[:, idx["hip_l"]], axis=0)
-    torso = np.nanmean(np.linalg.norm(c[:, idx["neck"]] - c[:, idx["pelvis"]], axis=-1))
+    with warnings.catch_warnings():  # all-NaN input is reported below, not as a RuntimeWarning
+        warnings.simplefilter("ignore", RuntimeWarning)
+        pelvis = np.nanmean(c[:, idx["pelvis"]], axis=0)
+        hips = np.nanmean(c[:, idx["hip_r"]] - c[:, idx["hip_l"]], axis=0)
+        torso = np.nanmean(np.linalg.norm(c[:, idx["neck"]] - c[:, idx["pelvis"]], axis=-1))
     if not np.isfinite(pelvis).all() or not np.isfinite(hips).all() or not (np.isfinite(torso) and torso > 0):
         raise ValueError("canonical: no frame with pelvis, hips and neck tracked")
     angle = np.arctan2(hips[1], hips[0])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
@@ -67,7 +68,7 @@ def cmd_train_student(args: argparse.Namespace) -> int:
         targets[part] = paired.labels
     config = TrainConfig(arch=args.arch, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed)
     run_dir = Path(args.out) / f"{args.dataset}_{args.protocol}_{args.arch}_seed{args.seed}"
-    run = RunFolder(run_dir, {**vars(config), **{k: v for k, v in vars(args).items() if k != "func"}})
+    run = RunFolder(run_dir, {**vars(config), **{k: v for k, v in vars(args).items() if k not in ("func", "argv")}})
     model, result = train_supervised(images, targets, labels, config, run)
     test = result["test"]
     print(
@@ -75,7 +76,7 @@ def cmd_train_student(args: argparse.Namespace) -> int:
         f"test acc {test['accuracy']:.3f}, test macro-F1 {test['macro_f1']:.3f}"
     )
     if args.export:
-        command = "python -m training " + " ".join(sys.argv[1:])
+        command = "python -m training " + shlex.join(args.argv)
         card = export_student(
             model,
             args.export,
@@ -166,7 +167,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=2026)
     p.set_defaults(func=cmd_demo_recording)
 
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
+    args.argv = argv  # recorded in the model card: the command that reproduces it
     try:
         return args.func(args)
     except (DatasetError, ValueError, FileNotFoundError) as exc:

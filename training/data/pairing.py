@@ -27,6 +27,7 @@ class WindowSpec:
     skeleton_frames: int = 32
     max_gap_s: float = 0.5
     min_skeleton_coverage: float = 0.5
+    body_frame: bool = True  # express each skeleton window in its own body frame (teacher input)
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class PairedWindows:
     """N paired samples. ``skeleton_valid`` is False where tracking did not cover the span."""
 
     acc: np.ndarray  # (N, 3, W) float32, m/s^2
-    skeleton: np.ndarray  # (N, F, 16, 3) float32, canonical joints in the body frame
+    skeleton: np.ndarray  # (N, F, 16, 3) float32, canonical joints (in the body frame by default)
     skeleton_valid: np.ndarray  # (N,) bool
     labels: np.ndarray  # (N,) int64 indices into label_names
     recording: np.ndarray  # (N,) int64 index into the recording list
@@ -64,18 +65,24 @@ def resample_skeleton(
     """Skeleton frames on ``n_frames`` points spanning [start, end], and the tracked coverage.
 
     Dropped frames (NaN) are bridged by interpolating each coordinate over the tracked ones.
-    Coverage = fraction of the span's frames that were tracked.
+    Coverage = tracked frames inside the span / frames the skeleton's rate promises there;
+    it is 0 unless tracking reaches both ends of the span (within 1.5 frame periods), so a
+    window is never paired with frames clamped from outside its time span.
     """
-    inside = (t >= start) & (t <= end)
     tracked = np.isfinite(frames).all(axis=(1, 2))
-    coverage = float(tracked[inside].mean()) if inside.any() else 0.0
-    grid = np.linspace(start, end, n_frames)
     out = np.full((n_frames, *frames.shape[1:]), np.nan)
-    if tracked.sum() >= 2:
-        tt, ff = t[tracked], frames[tracked].reshape(int(tracked.sum()), -1)
-        flat = np.stack([np.interp(grid, tt, ff[:, k]) for k in range(ff.shape[1])], axis=1)
-        out = flat.reshape(n_frames, *frames.shape[1:])
-    return out, coverage
+    if tracked.sum() < 2:
+        return out, 0.0
+    tt = t[tracked]
+    period = float(np.median(np.diff(t))) if t.size > 1 else np.inf
+    if tt[0] > start + 1.5 * period or tt[-1] < end - 1.5 * period:
+        return out, 0.0
+    inside = int(((tt >= start) & (tt <= end)).sum())
+    coverage = min(1.0, inside / max(1.0, (end - start) / period + 1.0))
+    grid = np.linspace(start, end, n_frames)
+    ff = frames[tracked].reshape(int(tracked.sum()), -1)
+    flat = np.stack([np.interp(grid, tt, ff[:, k]) for k in range(ff.shape[1])], axis=1)
+    return flat.reshape(n_frames, *frames.shape[1:]), coverage
 
 
 def pair_recording(
@@ -92,9 +99,13 @@ def pair_recording(
             frames, coverage = resample_skeleton(
                 rec.skeleton_t, canonical, w.t_start[i], w.t_end[i], spec.skeleton_frames
             )
-            if coverage >= spec.min_skeleton_coverage and np.isfinite(frames).all():
-                skel[i] = body_frame(frames)
-                valid[i] = True
+            if coverage < spec.min_skeleton_coverage or not np.isfinite(frames).all():
+                continue
+            try:
+                skel[i] = body_frame(frames) if spec.body_frame else frames
+            except ValueError:  # a degenerate body (zero torso): no teacher input for this span
+                continue
+            valid[i] = True
     return w.data, skel, valid, w.t_start, w.t_end
 
 

