@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -42,16 +43,20 @@ def export_student(
     out_path.parent.mkdir(parents=True, exist_ok=True)
     wrapped = LogitsOnly(model).eval()
     example = torch.zeros(1, len(channels), image_size, image_size)
-    torch.onnx.export(
-        wrapped,
-        (example,),
-        str(out_path),
-        input_names=[INPUT_NAME],
-        output_names=[OUTPUT_NAME],
-        dynamic_axes={INPUT_NAME: {0: "batch"}, OUTPUT_NAME: {0: "batch"}},
-        opset_version=17,
-        dynamo=False,
-    )
+    with warnings.catch_warnings():
+        # dynamo=False on purpose: the dynamo exporter needs onnxscript and an onnx that
+        # conflicts with mediapipe's protobuf pin (docs/ROS.md); the TorchScript path is exact here.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        torch.onnx.export(
+            wrapped,
+            (example,),
+            str(out_path),
+            input_names=[INPUT_NAME],
+            output_names=[OUTPUT_NAME],
+            dynamic_axes={INPUT_NAME: {0: "batch"}, OUTPUT_NAME: {0: "batch"}},
+            opset_version=17,
+            dynamo=False,
+        )
     card = ModelCard(
         model_id=model_id,
         labels=tuple(labels),

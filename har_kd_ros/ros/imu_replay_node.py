@@ -43,6 +43,7 @@ class ImuReplayNode(Node):
             "frame_id": ("imu_link", "frame_id of the published messages"),
             "loop": (False, "Start again at the end instead of exiting"),
             "rate_scale": (1.0, "Publishing speed-up; stamps keep the recording's timeline"),
+            "wait_for_subscribers": (0, "Hold the first sample until this many subscribers matched (0 = start at once)"),
         }
         for name, (default, description) in params.items():
             descriptor = ParameterDescriptor(description=description, read_only=True)
@@ -55,11 +56,12 @@ class ImuReplayNode(Node):
         self.frame_id = get("frame_id").value
         self.loop = get("loop").value
         self.rate_scale = get("rate_scale").value
+        self.wait_for_subscribers = get("wait_for_subscribers").value
         self.has_gyro = self.recording.gyro is not None
         # REP 2003: a driver publishes with the default (reliable) QoS; sensor-data subscribers still receive it.
         self.publisher = self.create_publisher(Imu, "imu", QoSProfile(depth=50, reliability=ReliabilityPolicy.RELIABLE))
         self.finished = False
-        self._start_pass(self.get_clock().now().nanoseconds * 1e-9)
+        self.started = False
         period = max(0.002, 0.5 / (self.recording.acc_rate_hz * self.rate_scale))
         self.create_timer(period, self._tick)
         self.get_logger().info(
@@ -73,6 +75,12 @@ class ImuReplayNode(Node):
         self._wall_origin = time.monotonic()
 
     def _tick(self) -> None:
+        if not self.started:
+            # best-effort subscribers lose what is published before they match: optionally wait
+            if self.publisher.get_subscription_count() < self.wait_for_subscribers:
+                return
+            self.started = True
+            self._start_pass(self.get_clock().now().nanoseconds * 1e-9)
         rec = self.recording
         elapsed = (time.monotonic() - self._wall_origin) * self.rate_scale
         t0 = rec.acc_t[0]

@@ -21,7 +21,7 @@ def write_imu_bag(path, storage, n=50, topic="/watch/imu"):
         for i in range(n):
             t = 100.0 + i / 50.0
             msg = Imu(
-                header=Header(stamp=Time(sec=int(t), nanosec=int(round((t % 1) * 1e9))), frame_id="imu"),
+                header=Header(stamp=Time(sec=int(t), nanosec=round((t % 1) * 1e9)), frame_id="imu"),
                 orientation=Quaternion(x=0.0, y=0.0, z=0.0, w=1.0), orientation_covariance=np.zeros(9),
                 angular_velocity=Vector3(x=0.1, y=0.2, z=0.3), angular_velocity_covariance=np.zeros(9),
                 linear_acceleration=Vector3(x=acc[i, 0], y=acc[i, 1], z=acc[i, 2]), linear_acceleration_covariance=np.zeros(9),

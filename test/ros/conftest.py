@@ -1,0 +1,101 @@
+"""DDS tests: every ROS participant runs in its own process, on an isolated domain on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+sys.path.insert(0, str(REPO / "test" / "support"))
+
+rclpy = pytest.importorskip("rclpy", reason="ROS 2 Python (rclpy) is not installed")
+
+from vision_msgs_build import ensure_vision_msgs, env_with  # noqa: E402
+
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="session")
+def ros_env() -> dict[str, str]:
+    """Environment for ROS subprocesses: a domain no other session uses, loopback only, vision_msgs."""
+    env = env_with(ensure_vision_msgs())
+    env["ROS_DOMAIN_ID"] = str(random.Random(os.getpid()).randint(100, 199))
+    env["ROS_AUTOMATIC_DISCOVERY_RANGE"] = "LOCALHOST"
+    env["PYTHONUNBUFFERED"] = "1"
+    env["PYTHONPATH"] = f"{REPO}:{env['PYTHONPATH']}" if env.get("PYTHONPATH") else str(REPO)
+    return env
+
+
+def executable(name: str) -> str:
+    path = BIN / name
+    if not path.exists():
+        pytest.skip(f"{name} is not installed (pip install -e .)")
+    return str(path)
+
+
+class Processes:
+    """Starts subprocesses and always stops them (SIGINT, then kill) at the end of a test."""
+
+    def __init__(self, env: dict[str, str], tmp: Path):
+        self.env, self.tmp, self.procs = env, tmp, []
+
+    def start(self, *cmd: str, env: dict[str, str] | None = None, name: str = "proc") -> subprocess.Popen:
+        log = open(self.tmp / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
+        proc = subprocess.Popen(list(cmd), env=env or self.env, stdout=log, stderr=subprocess.STDOUT, text=True)
+        proc.log_path = self.tmp / f"{name}.log"
+        self.procs.append((proc, log))
+        return proc
+
+    def probe(self, seconds: float) -> tuple[subprocess.Popen, Path]:
+        out = self.tmp / f"probe_{len(self.procs)}.json"
+        proc = self.start(sys.executable, str(HERE / "probe.py"), str(out), str(seconds), name=f"probe{len(self.procs)}")
+        wait_for_line(proc, "probe ready", 15)
+        return proc, out
+
+    @staticmethod
+    def stop(proc: subprocess.Popen, timeout: float = 10) -> int:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        return proc.returncode
+
+    def close(self) -> None:
+        for proc, log in self.procs:
+            self.stop(proc)
+            log.close()
+
+
+def wait_for_line(proc: subprocess.Popen, text: str, timeout: float) -> None:
+    end = time.time() + timeout
+    while time.time() < end:
+        if text in proc.log_path.read_text():
+            return
+        if proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    raise AssertionError(f"{proc.args[0]} never printed {text!r}:\n{proc.log_path.read_text()[-2000:]}")
+
+
+def read_probe(proc: subprocess.Popen, out: Path) -> dict:
+    Processes.stop(proc)
+    return json.loads(out.read_text())
+
+
+@pytest.fixture
+def procs(ros_env, tmp_path):
+    p = Processes(ros_env, tmp_path)
+    yield p
+    p.close()

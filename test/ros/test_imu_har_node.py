@@ -1,0 +1,121 @@
+"""The node for real: DDS on loopback, nodes and subscriber in separate processes."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import HERE, executable, read_probe, wait_for_line
+
+from har_kd_ros.model_card import ModelCard, card_path_for
+from har_kd_ros.classifier import DEFAULT_MODEL
+from har_kd_ros.recording import load_npz, save_npz
+
+pytestmark = pytest.mark.ros
+
+
+@pytest.fixture(scope="module")
+def short_stream(tmp_path_factory):
+    """24 s of a held-out synthetic subject: walking, waving, running (8 s each)."""
+    from training.data.synthetic import generate_stream
+
+    path = tmp_path_factory.mktemp("rec") / "stream.npz"
+    save_npz(generate_stream(("walking", "waving", "running"), segment_s=8.0, seed=5, subject_index=77), path)
+    return path
+
+
+def start_har(procs, *params: str, env=None):
+    cmd = [executable("imu_har_node"), "--ros-args", *[a for p in params for a in ("-p", p)]]
+    node = procs.start(*cmd, env=env, name="imu_har")
+    wait_for_line(node, "model ", 20)
+    return node
+
+
+def test_replay_to_classification_matches_ground_truth(procs, short_stream):
+    har = start_har(procs)
+    probe, out = procs.probe(60)
+    replay = procs.start(executable("imu_replay_node"), "--ros-args", "-p", f"recording:={short_stream}", "-p", "rate_scale:=4.0", "-p", "wait_for_subscribers:=2", name="replay")
+    assert replay.wait(30) == 0, replay.log_path.read_text()
+    time.sleep(1.0)  # the last windows are still being classified
+    record = read_probe(probe, out)
+    assert har.poll() is None, "imu_har died"
+
+    card = ModelCard.load(card_path_for(DEFAULT_MODEL))
+    rec = load_npz(short_stream)
+    assert record["label_info"] == list(card.labels)
+    assert record["imu_count"] > 0.9 * rec.acc.shape[0]
+    classifications = record["classification"]
+    expected_windows = int((rec.duration_s - card.window_s) / card.hop_s) + 1
+    assert len(classifications) >= expected_windows - 1 and len(record["activity"]) == len(classifications)
+    correct = total = 0
+    for c in classifications:
+        scores = [s for _, s in c["results"]]
+        assert scores == sorted(scores, reverse=True) and c["frame_id"] == "imu_link"
+        t_end = c["stamp"] - record["imu_first_stamp"] + rec.acc_t[0]
+        t_start = t_end - (card.window_samples - 1) / card.sample_rate_hz
+        truth = rec.label_at(t_start)
+        if truth == rec.label_at(t_end):  # windows inside one activity
+            total += 1
+            correct += c["results"][0][0] == truth
+    assert total >= 20 and correct / total >= 0.8
+    assert {label for _, label in record["activity"]} <= {*card.labels, "unknown"}
+    diag = record["diagnostics"][-1]
+    assert int(diag["samples_dropped"]) == 0 and int(diag["classifications_published"]) == len(classifications)
+
+
+def test_bad_input_never_kills_the_node(procs, short_stream, ros_env):
+    har = start_har(procs, "frame_id:=imu_link", "imu_reliability:=reliable")
+    probe, out = procs.probe(90)
+    fuzz = procs.start(sys.executable, str(HERE / "fuzz_publisher.py"), str(short_stream), "imu_link", "2", name="fuzz")
+    assert fuzz.wait(90) == 0, fuzz.log_path.read_text()[-2000:]
+    sent = json.loads(Path(fuzz.log_path).read_text().strip().splitlines()[-1])
+    record = read_probe(probe, out)
+    assert har.poll() is None, "imu_har died:\n" + har.log_path.read_text()[-2000:]
+    diag = record["diagnostics"][-1]
+    assert int(diag["dropped_non_finite"]) == sent["non_finite"]
+    assert int(diag["dropped_wrong_frame"]) == sent["wrong_frame"]
+    assert int(diag["dropped_out_of_order"]) == sent["out_of_order"]
+    assert int(diag["unstamped"]) == sent["unstamped"]
+    # after all that, the valid stream is still classified
+    late = [c for c in record["classification"] if c["stamp"] > 0]
+    assert len(late) >= 20
+    labels = [c["results"][0][0] for c in late[-10:]]
+    assert max(labels.count(x) for x in set(labels)) >= 6  # the final running segment is recognised consistently
+
+
+@pytest.mark.parametrize("problem", ["missing", "corrupt"])
+def test_bad_model_exits_non_zero_with_one_line(procs, tmp_path, problem):
+    model = tmp_path / "student.onnx"
+    if problem == "corrupt":
+        model.write_bytes(DEFAULT_MODEL.read_bytes()[:1000])
+        model.with_suffix(".json").write_text(card_path_for(DEFAULT_MODEL).read_text())
+    node = procs.start(executable("imu_har_node"), "--ros-args", "-p", f"model:={model}", name="bad_model")
+    assert node.wait(20) == 1
+    lines = [line for line in node.log_path.read_text().splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("imu_har: ") and str(model.with_suffix(".json" if problem == "missing" else ".onnx")) in lines[0]
+
+
+def test_without_vision_msgs_publishes_string_only(procs, short_stream, ros_env):
+    env = dict(ros_env)
+    env["PYTHONPATH"] = ":".join(p for p in env["PYTHONPATH"].split(":") if "vision_msgs" not in p)
+    har = start_har(procs, env=env)
+    assert "vision_msgs is not installed" in har.log_path.read_text()
+    probe, out = procs.probe(40)
+    replay = procs.start(executable("imu_replay_node"), "--ros-args", "-p", f"recording:={short_stream}", "-p", "rate_scale:=8.0", "-p", "wait_for_subscribers:=2", name="replay")
+    assert replay.wait(30) == 0
+    time.sleep(1.0)
+    record = read_probe(probe, out)
+    assert len(record["activity"]) > 10 and record["classification"] == [] and har.poll() is None
+
+
+def test_replay_rejects_a_bad_recording(procs, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("t,x\n0,1\n")
+    node = procs.start(executable("imu_replay_node"), "--ros-args", "-p", f"recording:={bad}", name="bad_replay")
+    assert node.wait(20) == 1
+    assert "imu_replay: " in node.log_path.read_text() and "lacks columns" in node.log_path.read_text()
+    np.testing.assert_equal(node.returncode, 1)
