@@ -32,6 +32,7 @@ setup(
         "console_scripts": [
             "imu_har_node = har_kd_ros.ros.imu_har_node:main",
             "imu_replay_node = har_kd_ros.ros.imu_replay_node:main",
+            "activity_echo = har_kd_ros.ros.activity_echo_node:main",
         ],
     },
 )

@@ -9,6 +9,7 @@ the worker falls behind only the newest windows are kept (a stale label helps no
 from __future__ import annotations
 
 import queue
+import signal
 import sys
 import threading
 import time
@@ -45,6 +46,7 @@ class HarConfig:
     frame_id: str
     inference_threads: int
     imu_reliability: str
+    imu_queue_depth: int
     executor: str
 
 
@@ -63,6 +65,7 @@ def declare_parameters(node: Node) -> HarConfig:
         ("frame_id", "", ParameterDescriptor(description="Accept only Imu messages in this frame (empty = any); outputs carry the input frame", read_only=True)),
         ("inference_threads", 1, ParameterDescriptor(description="ONNX Runtime intra-op threads", integer_range=[IntegerRange(from_value=1, to_value=16, step=1)], read_only=True)),
         ("imu_reliability", "best_effort", ParameterDescriptor(description="IMU subscription QoS: best_effort (REP 2003 sensor data) or reliable", read_only=True)),
+        ("imu_queue_depth", 50, ParameterDescriptor(description="IMU subscription depth: every sample matters for a window, so deeper than the sensor-data default of 5", integer_range=[IntegerRange(from_value=1, to_value=10000, step=1)], read_only=True)),
         ("executor", "single_threaded", ParameterDescriptor(description="single_threaded or events (rclpy.experimental.EventsExecutor)", read_only=True)),
     ]  # fmt: skip
     for name, default, descriptor in spec:
@@ -77,6 +80,7 @@ def declare_parameters(node: Node) -> HarConfig:
         frame_id=get("frame_id").value,
         inference_threads=get("inference_threads").value,
         imu_reliability=get("imu_reliability").value,
+        imu_queue_depth=get("imu_queue_depth").value,
         executor=get("executor").value,
     )
     if config.imu_reliability not in ("best_effort", "reliable"):
@@ -116,9 +120,12 @@ class ImuHarNode(Node):
             self.get_logger().warning("vision_msgs is not installed: publishing 'activity' (std_msgs/String) only")
         self.diagnostics_pub = self.create_publisher(DiagnosticArray, "/diagnostics", 10)
 
-        qos = qos_profile_sensor_data
-        if self.config.imu_reliability == "reliable":
-            qos = QoSProfile(depth=50, reliability=ReliabilityPolicy.RELIABLE)
+        reliability = (
+            ReliabilityPolicy.RELIABLE if self.config.imu_reliability == "reliable" else ReliabilityPolicy.BEST_EFFORT
+        )
+        qos = QoSProfile(
+            depth=self.config.imu_queue_depth, reliability=reliability, durability=qos_profile_sensor_data.durability
+        )
         self.create_subscription(Imu, "imu", self._on_imu, qos)
 
         # counters owned by the subscription thread (malformed/wrong frame) and the worker (latency)
@@ -131,7 +138,7 @@ class ImuHarNode(Node):
         self._last_accepted = (0, time.monotonic())
         self._last_sample_wall = 0.0
 
-        self._windows: queue.Queue[tuple[Window, str] | None] = queue.Queue(maxsize=2)
+        self._windows: queue.Queue[tuple[Window, str, float] | None] = queue.Queue(maxsize=2)
         self._worker = threading.Thread(target=self._infer_loop, name="imu_har_inference", daemon=True)
         self._worker.start()
         self.create_timer(1.0, self._publish_diagnostics)
@@ -173,13 +180,13 @@ class ImuHarNode(Node):
             values = convert.imu_values(msg, self.classifier.card.channels)
             self._last_sample_wall = time.monotonic()
             for window in self.window.push(t, values):
-                self._enqueue((window, frame))
+                self._enqueue((window, frame, time.perf_counter()))
         except Exception as exc:  # a running node never dies on a bad message
             self.malformed += 1
             if self.malformed == 1:
                 self.get_logger().warning(f"dropping malformed Imu message ({type(exc).__name__}: {exc})")
 
-    def _enqueue(self, item: tuple[Window, str]) -> None:
+    def _enqueue(self, item: tuple[Window, str, float]) -> None:
         try:
             self._windows.put_nowait(item)
         except queue.Full:  # the worker is behind: drop the oldest window, keep the newest
@@ -196,22 +203,22 @@ class ImuHarNode(Node):
             item = self._windows.get()
             if item is None:
                 return
-            window, frame = item
-            start = time.perf_counter()
+            window, frame, completed = item
             try:
                 probabilities = self.classifier.probabilities(window.data)
                 smoothed = self.smoother.update(probabilities)
-                self.activity_pub.publish(String(data=smoothed.label))
-                if self.classification_pub is not None:
+                if self.classification_pub is not None:  # first: the label's details arrive before it
                     self.classification_pub.publish(
                         convert.classification_msg(smoothed.probabilities, self.classifier.labels, window.t_end, frame)
                     )
+                self.activity_pub.publish(String(data=smoothed.label))
                 self.published += 1
             except Exception as exc:  # keep serving: one failed window must not stop the worker
                 if rclpy.ok():
                     self.get_logger().error(f"inference failed: {type(exc).__name__}: {exc}")
                 continue
-            self.latencies_ms.append(1e3 * (time.perf_counter() - start))
+            # from the callback that completed the window to the label being out
+            self.latencies_ms.append(1e3 * (time.perf_counter() - completed))
 
     def stop(self) -> None:
         self._windows.put(None)
@@ -242,8 +249,8 @@ class ImuHarNode(Node):
             "windows": s.windows,
             "windows_skipped": self.windows_skipped,
             "classifications_published": self.published,
-            "inference_latency_ms_p50": f"{np.percentile(lat, 50):.2f}",
-            "inference_latency_ms_max": f"{lat.max():.2f}",
+            "processing_latency_ms_p50": f"{np.percentile(lat, 50):.2f}",
+            "processing_latency_ms_max": f"{lat.max():.2f}",
         }
 
     def _publish_diagnostics(self) -> None:
@@ -261,6 +268,9 @@ class ImuHarNode(Node):
 
 
 def main(args: list[str] | None = None) -> int:
+    # The subscription thread and the inference worker share the GIL; the default 5 ms switch
+    # interval would let one inference hold IMU callbacks back by up to 5 ms (5 samples at 1 kHz).
+    sys.setswitchinterval(0.0005)
     rclpy.init(args=args)
     try:
         node = ImuHarNode()
@@ -268,15 +278,13 @@ def main(args: list[str] | None = None) -> int:
         print(f"imu_har: {exc}", file=sys.stderr)
         rclpy.try_shutdown()
         return 1
-    if node.config.executor == "events":
-        from rclpy.experimental import EventsExecutor
-
-        executor = EventsExecutor()
-    else:
-        executor = SingleThreadedExecutor()
-    executor.add_node(node)
     try:
-        executor.spin()
+        if node.config.executor == "events":
+            _spin_events_executor(node)
+        else:
+            executor = SingleThreadedExecutor()
+            executor.add_node(node)
+            executor.spin()
     except (KeyboardInterrupt, ExternalShutdownException):
         pass
     finally:
@@ -284,6 +292,21 @@ def main(args: list[str] | None = None) -> int:
         node.destroy_node()
         rclpy.try_shutdown()
     return 0
+
+
+def _spin_events_executor(node: Node) -> None:
+    """EventsExecutor.spin() blocks in C++, ignores SIGINT, and deadlocks if stopped from another
+    thread (rclpy 9.1), so it is spun in short slices and the main thread sees the signal."""
+    from rclpy.experimental import EventsExecutor
+
+    executor = EventsExecutor()
+    executor.add_node(node)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    while not stop.is_set() and rclpy.ok():
+        executor.spin_once(timeout_sec=0.1)
+    executor.shutdown()
 
 
 if __name__ == "__main__":

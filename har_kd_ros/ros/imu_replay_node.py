@@ -43,7 +43,10 @@ class ImuReplayNode(Node):
             "frame_id": ("imu_link", "frame_id of the published messages"),
             "loop": (False, "Start again at the end instead of exiting"),
             "rate_scale": (1.0, "Publishing speed-up; stamps keep the recording's timeline"),
-            "wait_for_subscribers": (0, "Hold the first sample until this many subscribers matched (0 = start at once)"),
+            "wait_for_subscribers": (
+                0,
+                "Hold the first sample until this many subscribers matched (0 = start at once)",
+            ),
         }
         for name, (default, description) in params.items():
             descriptor = ParameterDescriptor(description=description, read_only=True)

@@ -57,7 +57,9 @@ class Processes:
 
     def probe(self, seconds: float) -> tuple[subprocess.Popen, Path]:
         out = self.tmp / f"probe_{len(self.procs)}.json"
-        proc = self.start(sys.executable, str(HERE / "probe.py"), str(out), str(seconds), name=f"probe{len(self.procs)}")
+        proc = self.start(
+            sys.executable, str(HERE / "probe.py"), str(out), str(seconds), name=f"probe{len(self.procs)}"
+        )
         wait_for_line(proc, "probe ready", 15)
         return proc, out
 

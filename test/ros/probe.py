@@ -1,6 +1,6 @@
 """A subscriber in its own process: records what the HAR node publishes, writes JSON on SIGINT/timeout.
 
-python probe.py OUT.json SECONDS
+python probe.py OUT.json SECONDS [--no-imu]
 """
 
 import json
@@ -10,6 +10,7 @@ import time
 
 import rclpy
 from diagnostic_msgs.msg import DiagnosticArray
+from rclpy.executors import SingleThreadedExecutor
 from rclpy.qos import DurabilityPolicy, QoSProfile, qos_profile_sensor_data
 from sensor_msgs.msg import Imu
 from std_msgs.msg import String
@@ -24,7 +25,14 @@ def main() -> None:
     out_path, seconds = sys.argv[1], float(sys.argv[2])
     rclpy.init()
     node = rclpy.create_node("probe")
-    record = {"activity": [], "classification": [], "imu_first_stamp": None, "imu_count": 0, "diagnostics": [], "label_info": None}
+    record = {
+        "activity": [],
+        "classification": [],
+        "imu_first_stamp": None,
+        "imu_count": 0,
+        "diagnostics": [],
+        "label_info": None,
+    }
 
     def on_imu(msg):
         record["imu_count"] += 1
@@ -33,22 +41,42 @@ def main() -> None:
 
     def on_classification(msg):
         stamp = msg.header.stamp.sec + msg.header.stamp.nanosec * 1e-9
-        record["classification"].append({"stamp": stamp, "frame_id": msg.header.frame_id, "results": [(r.class_id, r.score) for r in msg.results]})
+        record["classification"].append(
+            {
+                "recv": time.time(),
+                "stamp": stamp,
+                "frame_id": msg.header.frame_id,
+                "results": [(r.class_id, r.score) for r in msg.results],
+            }
+        )
 
     node.create_subscription(String, "activity", lambda m: record["activity"].append([time.time(), m.data]), 50)
-    node.create_subscription(Imu, "imu", on_imu, qos_profile_sensor_data)
-    node.create_subscription(DiagnosticArray, "/diagnostics", lambda m: record["diagnostics"].append({kv.key: kv.value for kv in m.status[0].values}), 10)
+    if "--no-imu" not in sys.argv:  # a latency benchmark keeps the probe's own load minimal
+        node.create_subscription(Imu, "imu", on_imu, qos_profile_sensor_data)
+    node.create_subscription(
+        DiagnosticArray,
+        "/diagnostics",
+        lambda m: record["diagnostics"].append({kv.key: kv.value for kv in m.status[0].values}),
+        10,
+    )
     if Classification is not None:
         node.create_subscription(Classification, "activity/classification", on_classification, 50)
         latched = QoSProfile(depth=1, durability=DurabilityPolicy.TRANSIENT_LOCAL)
-        node.create_subscription(LabelInfo, "activity/label_info", lambda m: record.__setitem__("label_info", [c.class_name for c in m.class_map]), latched)
+        node.create_subscription(
+            LabelInfo,
+            "activity/label_info",
+            lambda m: record.__setitem__("label_info", [c.class_name for c in m.class_map]),
+            latched,
+        )
     stop = {"now": False}
     signal.signal(signal.SIGINT, lambda *_: stop.__setitem__("now", True))
     signal.signal(signal.SIGTERM, lambda *_: stop.__setitem__("now", True))
+    executor = SingleThreadedExecutor()
+    executor.add_node(node)
     print("probe ready", flush=True)
     end = time.time() + seconds
     while not stop["now"] and time.time() < end:
-        rclpy.spin_once(node, timeout_sec=0.05)
+        executor.spin_once(timeout_sec=0.05)
     with open(out_path, "w") as f:
         json.dump(record, f)
     node.destroy_node()

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from conftest import HERE, executable, read_probe, wait_for_line
 
-from har_kd_ros.model_card import ModelCard, card_path_for
 from har_kd_ros.classifier import DEFAULT_MODEL
+from har_kd_ros.model_card import ModelCard, card_path_for
 from har_kd_ros.recording import load_npz, save_npz
 
 pytestmark = pytest.mark.ros
@@ -38,7 +38,17 @@ def start_har(procs, *params: str, env=None):
 def test_replay_to_classification_matches_ground_truth(procs, short_stream):
     har = start_har(procs)
     probe, out = procs.probe(60)
-    replay = procs.start(executable("imu_replay_node"), "--ros-args", "-p", f"recording:={short_stream}", "-p", "rate_scale:=4.0", "-p", "wait_for_subscribers:=2", name="replay")
+    replay = procs.start(
+        executable("imu_replay_node"),
+        "--ros-args",
+        "-p",
+        f"recording:={short_stream}",
+        "-p",
+        "rate_scale:=4.0",
+        "-p",
+        "wait_for_subscribers:=2",
+        name="replay",
+    )
     assert replay.wait(30) == 0, replay.log_path.read_text()
     time.sleep(1.0)  # the last windows are still being classified
     record = read_probe(probe, out)
@@ -96,7 +106,11 @@ def test_bad_model_exits_non_zero_with_one_line(procs, tmp_path, problem):
     node = procs.start(executable("imu_har_node"), "--ros-args", "-p", f"model:={model}", name="bad_model")
     assert node.wait(20) == 1
     lines = [line for line in node.log_path.read_text().splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("imu_har: ") and str(model.with_suffix(".json" if problem == "missing" else ".onnx")) in lines[0]
+    assert (
+        len(lines) == 1
+        and lines[0].startswith("imu_har: ")
+        and str(model.with_suffix(".json" if problem == "missing" else ".onnx")) in lines[0]
+    )
 
 
 def test_without_vision_msgs_publishes_string_only(procs, short_stream, ros_env):
@@ -105,7 +119,17 @@ def test_without_vision_msgs_publishes_string_only(procs, short_stream, ros_env)
     har = start_har(procs, env=env)
     assert "vision_msgs is not installed" in har.log_path.read_text()
     probe, out = procs.probe(40)
-    replay = procs.start(executable("imu_replay_node"), "--ros-args", "-p", f"recording:={short_stream}", "-p", "rate_scale:=8.0", "-p", "wait_for_subscribers:=2", name="replay")
+    replay = procs.start(
+        executable("imu_replay_node"),
+        "--ros-args",
+        "-p",
+        f"recording:={short_stream}",
+        "-p",
+        "rate_scale:=8.0",
+        "-p",
+        "wait_for_subscribers:=2",
+        name="replay",
+    )
     assert replay.wait(30) == 0
     time.sleep(1.0)
     record = read_probe(probe, out)

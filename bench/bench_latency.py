@@ -1,0 +1,173 @@
+"""End-to-end latency: IMU sample published -> classification received, across three processes' DDS.
+
+This process publishes sensor_msgs/Imu at a fixed rate (stamp = publish time); imu_har runs in
+its own process, and a third process (test/ros/probe.py) receives ``activity/classification``
+and notes the arrival time (one machine, one clock). A classification's latency is
+measured from the publication of the sample that completed its window (the first sample stamped
+at or after the window's last grid point) to its arrival here. Also reported: samples the node
+accepted vs sent (from its /diagnostics) and the node's resident memory.
+
+python bench/bench_latency.py [--seconds 20] [--rates 100,1000] [--executor single_threaded]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from common import REPO, report
+
+sys.path.insert(0, str(REPO / "test" / "support"))
+from vision_msgs_build import ensure_vision_msgs, env_with
+
+
+def reexec_with_vision_msgs() -> None:
+    """Typesupport libraries are found through LD_LIBRARY_PATH, which only a new process reads."""
+    if os.environ.get("HAR_BENCH_CHILD"):
+        return
+    env = env_with(ensure_vision_msgs())
+    env["HAR_BENCH_CHILD"] = "1"
+    env.setdefault("ROS_DOMAIN_ID", str(random.randint(100, 199)))
+    env["ROS_AUTOMATIC_DISCOVERY_RANGE"] = "LOCALHOST"
+    os.execve(sys.executable, [sys.executable, *sys.argv], env)
+
+
+def rss_mb(pid: int) -> tuple[float, float]:
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        fields[key] = value.strip()
+    return float(fields["VmRSS"].split()[0]) / 1024, float(fields["VmHWM"].split()[0]) / 1024
+
+
+def run_rate(rate_hz: float, seconds: float, executor: str, workdir: Path) -> dict:
+    import rclpy
+    from rclpy.qos import QoSProfile, ReliabilityPolicy
+    from sensor_msgs.msg import Imu
+
+    from har_kd_ros.ros.convert import fill_imu
+
+    bin_dir = Path(sys.executable).parent
+    node_proc = subprocess.Popen(
+        [str(bin_dir / "imu_har_node"), "--ros-args", "-p", f"executor:={executor}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    out = workdir / f"probe_{int(rate_hz)}.json"
+    probe = subprocess.Popen(
+        [sys.executable, str(REPO / "test" / "ros" / "probe.py"), str(out), str(seconds + 60), "--no-imu"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    probe.stdout.readline()  # "probe ready"
+    rclpy.init()
+    node = rclpy.create_node("latency_bench")
+    pub = node.create_publisher(Imu, "imu", QoSProfile(depth=100, reliability=ReliabilityPolicy.RELIABLE))
+    deadline = time.time() + 30
+    while pub.get_subscription_count() < 1 and time.time() < deadline:  # imu_har
+        time.sleep(0.05)
+    time.sleep(1.0)
+
+    stamps = []
+    period = 1.0 / rate_hz
+    rng = np.random.default_rng(0)
+    start = time.perf_counter()
+    n = int(seconds * rate_hz)
+    for i in range(n):
+        delay = start + i * period - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)  # no busy-waiting: the node under test needs the CPU
+        t = time.time()
+        acc = [2.0 * np.sin(2 * np.pi * 1.5 * i * period) + rng.normal(0, 0.2), rng.normal(0, 0.2), 9.81]
+        pub.publish(fill_imu(Imu(), t, "imu_link", acc))
+        stamps.append(t)
+    time.sleep(2.5)  # the last window and one more /diagnostics period
+    rss, hwm = rss_mb(node_proc.pid)
+    probe.send_signal(signal.SIGINT)
+    probe.wait(20)
+    node_proc.send_signal(signal.SIGINT)
+    node_proc.wait(10)
+    node.destroy_node()
+    rclpy.try_shutdown()
+
+    record = json.loads(out.read_text())
+    stamps_arr = np.array(stamps)
+    latencies = []
+    for c in record["classification"]:
+        k = int(np.searchsorted(stamps_arr, c["stamp"] - 1e-7))  # the sample that completed the window
+        if k < len(stamps_arr):
+            latencies.append(1e3 * (c["recv"] - stamps_arr[k]))
+    lat = np.array(latencies)
+    diagnostics = record["diagnostics"][-1] if record["diagnostics"] else {}
+    accepted = int(diagnostics.get("samples_accepted", -1))
+    return {
+        "rate_hz": rate_hz,
+        "sent": n,
+        "dropped": n - accepted,
+        "classifications": len(lat),
+        "p50_ms": float(np.percentile(lat, 50)) if lat.size else float("nan"),
+        "p99_ms": float(np.percentile(lat, 99)) if lat.size else float("nan"),
+        "max_ms": float(lat.max()) if lat.size else float("nan"),
+        "node_processing_p50_ms": float(diagnostics.get("processing_latency_ms_p50", "nan")),
+        "node_rss_mb": rss,
+        "node_peak_rss_mb": hwm,
+    }
+
+
+def main() -> None:
+    reexec_with_vision_msgs()
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--rates", default="100,1000")
+    parser.add_argument("--executor", default="single_threaded", choices=["single_threaded", "events"])
+    args = parser.parse_args()
+    rows = []
+    for rate in (float(r) for r in args.rates.split(",")):
+        with tempfile.TemporaryDirectory() as tmp:
+            r = run_rate(rate, args.seconds, args.executor, Path(tmp))
+        rows.append(
+            [
+                int(r["rate_hz"]),
+                args.executor,
+                r["sent"],
+                r["dropped"],
+                r["classifications"],
+                round(r["p50_ms"], 2),
+                round(r["p99_ms"], 2),
+                round(r["max_ms"], 2),
+                r["node_processing_p50_ms"],
+                round(r["node_rss_mb"]),
+                round(r["node_peak_rss_mb"]),
+            ]
+        )
+    report(
+        f"latency_{args.executor}",
+        [
+            "input Hz",
+            "executor",
+            "sent",
+            "dropped",
+            "windows",
+            "p50 ms",
+            "p99 ms",
+            "max ms",
+            "in-node p50 ms",
+            "node RSS MB",
+            "peak RSS MB",
+        ],
+        rows,
+        {"seconds": args.seconds},
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""activity_echo: print what imu_har publishes (ros2 topic echo for machines without ros2cli)."""
+
+from __future__ import annotations
+
+import sys
+
+import rclpy
+from rclpy.executors import ExternalShutdownException
+from rclpy.node import Node
+from std_msgs.msg import String
+
+from har_kd_ros.ros import convert
+
+
+class ActivityEcho(Node):
+    def __init__(self) -> None:
+        super().__init__("activity_echo")
+        if convert.vision_msgs_available():
+            self.create_subscription(convert.Classification, "activity/classification", self._on_classification, 10)
+        self.create_subscription(String, "activity", self._on_activity, 10)
+        self._last_top = ""
+
+    def _on_classification(self, msg) -> None:
+        top = ", ".join(f"{r.class_id} {r.score:.2f}" for r in msg.results[:3])
+        self._last_top = f"  [{top}]"
+
+    def _on_activity(self, msg: String) -> None:
+        print(f"activity: {msg.data:<10}{self._last_top}", flush=True)
+
+
+def main(args: list[str] | None = None) -> int:
+    rclpy.init(args=args)
+    node = ActivityEcho()
+    try:
+        rclpy.spin(node)
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass
+    finally:
+        node.destroy_node()
+        rclpy.try_shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
