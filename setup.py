@@ -27,7 +27,6 @@ setup(
     maintainer_email="maintainers@har-kd-ros.org",
     description="Wrist-IMU human activity recognition for ROS 2, distilled from skeleton teachers.",
     license="Apache-2.0",
-    tests_require=["pytest"],
     entry_points={
         "console_scripts": [
             "imu_har_node = har_kd_ros.ros.imu_har_node:main",

@@ -31,8 +31,9 @@ def main() -> None:
     for n in (1, 64):
         x = rng.normal(size=(n, 3, 128)).astype(np.float32)
         ref = GramianAngularField(image_size=64, method="summation")
-        ours_us = median_us(lambda x=x: gaf(x if n > 1 else x[0], "summation", 64), 2000 if n == 1 else 200)
-        pyts_us = median_us(lambda x=x: ref.fit_transform(x.reshape(-1, 128)), 500 if n == 1 else 50)
+        one = x if n > 1 else x[0]
+        ours_us = median_us(lambda one=one: gaf(one, "summation", 64), 2000 if n == 1 else 200)
+        pyts_us = median_us(lambda x=x, ref=ref: ref.fit_transform(x.reshape(-1, 128)), 500 if n == 1 else 50)
         diff = float(
             np.abs(gaf(x, "summation", 64) - ref.fit_transform(x.reshape(-1, 128)).reshape(n, 3, 64, 64)).max()
         )

@@ -34,7 +34,7 @@ def main() -> None:
         card = clf.card
         window = np.random.default_rng(0).normal(0, 5, (len(card.channels), card.window_samples)).astype(np.float32)
         image = clf.encode(window[None])
-        onnx_p50, onnx_p99 = percentiles(lambda image=image, clf=clf: clf.session.run(None, {card.input_name: image}))
+        onnx_p50, onnx_p99 = percentiles(lambda feed={card.input_name: image}, clf=clf: clf.session.run(None, feed))
         step_p50, step_p99 = percentiles(lambda window=window, clf=clf: clf.probabilities(window))
         size_kb = path.stat().st_size / 1024
         rows.append(
