@@ -49,7 +49,7 @@ def rss_mb(pid: int) -> tuple[float, float]:
     return float(fields["VmRSS"].split()[0]) / 1024, float(fields["VmHWM"].split()[0]) / 1024
 
 
-def run_rate(rate_hz: float, seconds: float, executor: str, workdir: Path) -> dict:
+def run_rate(rate_hz: float, seconds: float, executor: str, receiver: str, workdir: Path) -> dict:
     import rclpy
     from rclpy.qos import QoSProfile, ReliabilityPolicy
     from sensor_msgs.msg import Imu
@@ -128,16 +128,25 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--rates", default="100,1000")
-    parser.add_argument("--executor", default="single_threaded", choices=["single_threaded", "events"])
+    parser.add_argument(
+        "--executor", default="single_threaded", choices=["single_threaded", "events"], help="imu_har's executor"
+    )
+    parser.add_argument(
+        "--receiver",
+        default="single_threaded",
+        choices=["single_threaded", "events"],
+        help="the receiving process's executor",
+    )
     args = parser.parse_args()
     rows = []
     for rate in (float(r) for r in args.rates.split(",")):
         with tempfile.TemporaryDirectory() as tmp:
-            r = run_rate(rate, args.seconds, args.executor, Path(tmp))
+            r = run_rate(rate, args.seconds, args.executor, args.receiver, Path(tmp))
         rows.append(
             [
                 int(r["rate_hz"]),
                 args.executor,
+                args.receiver,
                 r["sent"],
                 r["dropped"],
                 r["classifications"],
@@ -150,10 +159,11 @@ def main() -> None:
             ]
         )
     report(
-        f"latency_{args.executor}",
+        f"latency_{args.executor}_{args.receiver}",
         [
             "input Hz",
-            "executor",
+            "node executor",
+            "receiver executor",
             "sent",
             "dropped",
             "windows",

@@ -1,6 +1,6 @@
 """A subscriber in its own process: records what the HAR node publishes, writes JSON on SIGINT/timeout.
 
-python probe.py OUT.json SECONDS [--no-imu]
+python probe.py OUT.json SECONDS [--no-imu] [--events]
 """
 
 import json
@@ -71,7 +71,12 @@ def main() -> None:
     stop = {"now": False}
     signal.signal(signal.SIGINT, lambda *_: stop.__setitem__("now", True))
     signal.signal(signal.SIGTERM, lambda *_: stop.__setitem__("now", True))
-    executor = SingleThreadedExecutor()
+    if "--events" in sys.argv:  # the leanest receiver rclpy offers (used by the latency benchmark)
+        from rclpy.experimental import EventsExecutor
+
+        executor = EventsExecutor()
+    else:
+        executor = SingleThreadedExecutor()
     executor.add_node(node)
     print("probe ready", flush=True)
     end = time.time() + seconds
@@ -79,6 +84,7 @@ def main() -> None:
         executor.spin_once(timeout_sec=0.05)
     with open(out_path, "w") as f:
         json.dump(record, f)
+    executor.shutdown()
     node.destroy_node()
     rclpy.try_shutdown()
 
