@@ -5,11 +5,11 @@ from __future__ import annotations
 import sys
 
 import rclpy
-from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 from std_msgs.msg import String
 
 from har_kd_ros.ros import convert
+from har_kd_ros.ros.process import run_node
 
 
 class ActivityEcho(Node):
@@ -29,16 +29,7 @@ class ActivityEcho(Node):
 
 
 def main(args: list[str] | None = None) -> int:
-    rclpy.init(args=args)
-    node = ActivityEcho()
-    try:
-        rclpy.spin(node)
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    finally:
-        node.destroy_node()
-        rclpy.try_shutdown()
-    return 0
+    return run_node("activity_echo", ActivityEcho, rclpy.spin, (), args)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import numpy as np
 import rclpy
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus
 from rcl_interfaces.msg import FloatingPointRange, IntegerRange, ParameterDescriptor, SetParametersResult
-from rclpy.executors import ExternalShutdownException, SingleThreadedExecutor
+from rclpy.executors import SingleThreadedExecutor
 from rclpy.node import Node
 from rclpy.parameter import Parameter
 from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy, qos_profile_sensor_data
@@ -30,6 +30,7 @@ from std_msgs.msg import String
 from har_kd_ros.classifier import DEFAULT_MODEL, ModelLoadError, StudentClassifier
 from har_kd_ros.model_card import ModelCardError
 from har_kd_ros.ros import convert
+from har_kd_ros.ros.process import run_node
 from har_kd_ros.smoothing import LabelSmoother
 from har_kd_ros.window import StreamingWindow, Window
 
@@ -267,31 +268,20 @@ class ImuHarNode(Node):
         self.diagnostics_pub.publish(array)
 
 
+def _spin(node: ImuHarNode) -> None:
+    if node.config.executor == "events":
+        _spin_events_executor(node)
+    else:
+        executor = SingleThreadedExecutor()
+        executor.add_node(node)
+        executor.spin()
+
+
 def main(args: list[str] | None = None) -> int:
     # The subscription thread and the inference worker share the GIL; the default 5 ms switch
     # interval would let one inference hold IMU callbacks back by up to 5 ms (5 samples at 1 kHz).
     sys.setswitchinterval(0.0005)
-    rclpy.init(args=args)
-    try:
-        node = ImuHarNode()
-    except (ModelCardError, ModelLoadError, ValueError) as exc:
-        print(f"imu_har: {exc}", file=sys.stderr)
-        rclpy.try_shutdown()
-        return 1
-    try:
-        if node.config.executor == "events":
-            _spin_events_executor(node)
-        else:
-            executor = SingleThreadedExecutor()
-            executor.add_node(node)
-            executor.spin()
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    finally:
-        node.stop()
-        node.destroy_node()
-        rclpy.try_shutdown()
-    return 0
+    return run_node("imu_har", ImuHarNode, _spin, (ModelCardError, ModelLoadError, ValueError), args)
 
 
 def _spin_events_executor(node: Node) -> None:

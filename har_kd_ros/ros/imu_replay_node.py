@@ -15,7 +15,6 @@ from pathlib import Path
 
 import rclpy
 from rcl_interfaces.msg import FloatingPointRange, ParameterDescriptor
-from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 from rclpy.qos import QoSProfile, ReliabilityPolicy
 from sensor_msgs.msg import Imu
@@ -23,6 +22,7 @@ from sensor_msgs.msg import Imu
 from har_kd_ros.bag import is_bag, read_imu
 from har_kd_ros.recording import Recording, RecordingError, load_recording
 from har_kd_ros.ros import convert
+from har_kd_ros.ros.process import run_node
 
 DEFAULT_RECORDING = Path(__file__).resolve().parents[1] / "data" / "demo_recording.npz"
 
@@ -107,27 +107,17 @@ class ImuReplayNode(Node):
                 self.get_logger().info("replay finished")
 
 
+def _spin(node: ImuReplayNode) -> None:
+    while rclpy.ok() and not node.finished:
+        rclpy.spin_once(node, timeout_sec=0.1)
+    # let late subscribers drain the last samples before the publisher disappears
+    end = time.monotonic() + 0.5
+    while rclpy.ok() and time.monotonic() < end:
+        rclpy.spin_once(node, timeout_sec=0.05)
+
+
 def main(args: list[str] | None = None) -> int:
-    rclpy.init(args=args)
-    try:
-        node = ImuReplayNode()
-    except (RecordingError, ValueError) as exc:
-        print(f"imu_replay: {exc}", file=sys.stderr)
-        rclpy.try_shutdown()
-        return 1
-    try:
-        while rclpy.ok() and not node.finished:
-            rclpy.spin_once(node, timeout_sec=0.1)
-        # let late subscribers drain the last samples before the publisher disappears
-        end = time.monotonic() + 0.5
-        while rclpy.ok() and time.monotonic() < end:
-            rclpy.spin_once(node, timeout_sec=0.05)
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    finally:
-        node.destroy_node()
-        rclpy.try_shutdown()
-    return 0
+    return run_node("imu_replay", ImuReplayNode, _spin, (RecordingError, ValueError), args)
 
 
 if __name__ == "__main__":

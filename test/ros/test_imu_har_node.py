@@ -35,23 +35,21 @@ def start_har(procs, *params: str, env=None):
     return node
 
 
-def test_replay_to_classification_matches_ground_truth(procs, short_stream):
-    har = start_har(procs)
+def replay_into(procs, recording, rate_scale: float) -> dict:
+    """Replay ``recording`` once (after imu_har and a probe have matched) and return what the probe saw."""
     probe, out = procs.probe(60)
+    params = [f"recording:={recording}", f"rate_scale:={rate_scale}", "wait_for_subscribers:=2"]
     replay = procs.start(
-        executable("imu_replay_node"),
-        "--ros-args",
-        "-p",
-        f"recording:={short_stream}",
-        "-p",
-        "rate_scale:=4.0",
-        "-p",
-        "wait_for_subscribers:=2",
-        name="replay",
+        executable("imu_replay_node"), "--ros-args", *[a for p in params for a in ("-p", p)], name="replay"
     )
     assert replay.wait(30) == 0, replay.log_path.read_text()
     time.sleep(1.0)  # the last windows are still being classified
-    record = read_probe(probe, out)
+    return read_probe(probe, out)
+
+
+def test_replay_to_classification_matches_ground_truth(procs, short_stream):
+    har = start_har(procs)
+    record = replay_into(procs, short_stream, 4.0)
     assert har.poll() is None, "imu_har died"
 
     card = ModelCard.load(card_path_for(DEFAULT_MODEL))
@@ -118,21 +116,7 @@ def test_without_vision_msgs_publishes_string_only(procs, short_stream, ros_env)
     env["PYTHONPATH"] = ":".join(p for p in env["PYTHONPATH"].split(":") if "vision_msgs" not in p)
     har = start_har(procs, env=env)
     assert "vision_msgs is not installed" in har.log_path.read_text()
-    probe, out = procs.probe(40)
-    replay = procs.start(
-        executable("imu_replay_node"),
-        "--ros-args",
-        "-p",
-        f"recording:={short_stream}",
-        "-p",
-        "rate_scale:=8.0",
-        "-p",
-        "wait_for_subscribers:=2",
-        name="replay",
-    )
-    assert replay.wait(30) == 0
-    time.sleep(1.0)
-    record = read_probe(probe, out)
+    record = replay_into(procs, short_stream, 8.0)
     assert len(record["activity"]) > 10 and record["classification"] == [] and har.poll() is None
 
 
