@@ -16,16 +16,17 @@ DEFAULT_DEMO = REPO / "har_kd_ros" / "data" / "demo_recording.npz"
 
 
 def _add_dataset_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--dataset", default="synthetic", help="synthetic | utd_mhad | generic")
+    p.add_argument("--dataset", default="synthetic", help="synthetic | utd_mhad | generic | rosbag")
     p.add_argument("--root", default=None, help="dataset folder (not needed for synthetic)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--no-cache", action="store_true", help="decode the dataset again instead of using the cache")
 
 
 def _load(args: argparse.Namespace):
     from training.data.datasets import load_dataset
 
     options = {"seed": args.seed} if args.dataset == "synthetic" else {}
-    return load_dataset(args.dataset, args.root, **options)
+    return load_dataset(args.dataset, args.root, cache=not args.no_cache, **options)
 
 
 def cmd_data(args: argparse.Namespace) -> int:

@@ -6,10 +6,11 @@ from pathlib import Path
 
 from har_kd_ros.recording import Recording
 
-DATASETS = ("synthetic", "utd_mhad", "generic")
+DATASETS = ("synthetic", "utd_mhad", "generic", "rosbag")
 
 
-def load_dataset(name: str, root: str | Path | None = None, **options: object) -> list[Recording]:
+def load_dataset(name: str, root: str | Path | None = None, cache: bool = True, **options: object) -> list[Recording]:
+    """Recordings of a dataset; real datasets are decoded once per content (training/data/cache.py)."""
     if name == "synthetic":
         from training.data.synthetic import generate_dataset
 
@@ -17,11 +18,23 @@ def load_dataset(name: str, root: str | Path | None = None, **options: object) -
     if root is None:
         raise ValueError(f"root: dataset {name!r} needs --root pointing at its folder")
     if name == "utd_mhad":
-        from training.data.loaders.utd_mhad import load_utd_mhad
+        from training.data.loaders.utd_mhad import load_utd_mhad as load
 
-        return load_utd_mhad(root)
-    if name == "generic":
-        from training.data.loaders.generic import load_generic
+        patterns: tuple[str, ...] = ("*.mat",)
+    elif name == "generic":
+        from training.data.loaders.generic import load_generic as load
 
-        return load_generic(root)
-    raise ValueError(f"dataset: expected one of {DATASETS}, got {name!r}")
+        patterns = ("*.csv", "*.npz")
+    elif name == "rosbag":
+        from training.data.loaders.rosbag import load_rosbags as load
+
+        patterns = ("*.yaml", "*.db3", "*.mcap")
+    else:
+        raise ValueError(f"dataset: expected one of {DATASETS}, got {name!r}")
+    if not Path(root).is_dir():
+        return load(root, **options)  # the loader's own one-line error for a missing folder
+    if not cache:
+        return load(root, **options)
+    from training.data.cache import cached_load
+
+    return cached_load(name, root, patterns, lambda: load(root, **options), options)
