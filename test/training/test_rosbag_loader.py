@@ -15,7 +15,8 @@ T = TS.types
 
 
 def stamp(t):
-    return T["builtin_interfaces/msg/Time"](sec=int(t), nanosec=int(round((t % 1) * 1e9)) % 1_000_000_000)
+    sec, nanosec = divmod(round(t * 1e9), 1_000_000_000)
+    return T["builtin_interfaces/msg/Time"](sec=sec, nanosec=nanosec)
 
 
 def header(t, frame):
