@@ -16,16 +16,36 @@ DEFAULT_DEMO = REPO / "har_kd_ros" / "data" / "demo_recording.npz"
 
 
 def _add_dataset_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--dataset", default="synthetic", help="synthetic | utd_mhad | generic | rosbag")
+    p.add_argument("--dataset", default="synthetic", help="synthetic | utd_mhad | berkeley_mhad | generic | rosbag")
     p.add_argument("--root", default=None, help="dataset folder (not needed for synthetic)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-cache", action="store_true", help="decode the dataset again instead of using the cache")
+    p.add_argument(
+        "--option", action="append", default=[], metavar="KEY=VALUE", help="loader option, e.g. shimmer=2 (repeatable)"
+    )
+
+
+def _literal(text: str) -> object:
+    """'2' -> 2, '0.5' -> 0.5, 'true'/'false' -> bool, anything else stays a string."""
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
 
 
 def _load(args: argparse.Namespace):
     from training.data.datasets import load_dataset
 
     options = {"seed": args.seed} if args.dataset == "synthetic" else {}
+    for item in args.option:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise ValueError(f"--option: expected KEY=VALUE, got {item!r}")
+        options[key] = _literal(value)
     return load_dataset(args.dataset, args.root, cache=not args.no_cache, **options)
 
 

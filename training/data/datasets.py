@@ -6,7 +6,7 @@ from pathlib import Path
 
 from har_kd_ros.recording import Recording
 
-DATASETS = ("synthetic", "utd_mhad", "generic", "rosbag")
+DATASETS = ("synthetic", "utd_mhad", "berkeley_mhad", "generic", "rosbag")
 
 
 def load_dataset(name: str, root: str | Path | None = None, cache: bool = True, **options: object) -> list[Recording]:
@@ -21,6 +21,10 @@ def load_dataset(name: str, root: str | Path | None = None, cache: bool = True, 
         from training.data.loaders.utd_mhad import load_utd_mhad as load
 
         patterns: tuple[str, ...] = ("*.mat",)
+    elif name == "berkeley_mhad":
+        from training.data.loaders.berkeley_mhad import load_berkeley_mhad as load
+
+        patterns = ("*.txt", "*.bvh")
     elif name == "generic":
         from training.data.loaders.generic import load_generic as load
 
