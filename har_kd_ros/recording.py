@@ -142,13 +142,13 @@ def save_npz(rec: Recording, path: str | Path) -> None:
     np.savez_compressed(path, **arrays)
 
 
-def _stamps(n: int, stamps: np.ndarray | None, rate: np.ndarray | None, name: str, field_name: str) -> np.ndarray:
+def _stamps(
+    n: int, stamps: np.ndarray | None, rate: np.ndarray | None, name: str, stamps_key: str, rate_key: str
+) -> np.ndarray:
     if stamps is not None:
         return np.asarray(stamps, dtype=np.float64)
     if rate is None or rate.shape != () or not float(rate) > 0:
-        raise RecordingError(
-            f"{name}: expected '{field_name}_t' stamps or a positive scalar '{field_name.replace('acc', '')}rate_hz'"
-        )
+        raise RecordingError(f"{name}: expected '{stamps_key}' stamps or a positive scalar '{rate_key}'")
     return np.arange(n) / float(rate)
 
 
@@ -169,13 +169,18 @@ def load_npz(path: str | Path) -> Recording:
     except json.JSONDecodeError:
         raise RecordingError(f"{path}: 'meta' is not a JSON string") from None
     acc = np.asarray(data["acc"], dtype=np.float64)
-    acc_t = _stamps(acc.shape[0], data.get("acc_t"), data.get("rate_hz"), str(path), "acc")
+    acc_t = _stamps(acc.shape[0], data.get("acc_t"), data.get("rate_hz"), str(path), "acc_t", "rate_hz")
     skeleton = data.get("skeleton")
     skeleton_t = None
     if skeleton is not None:
         skeleton = np.asarray(skeleton, dtype=np.float64)
         skeleton_t = _stamps(
-            skeleton.shape[0], data.get("skeleton_t"), data.get("skeleton_rate_hz"), str(path), "skeleton"
+            skeleton.shape[0],
+            data.get("skeleton_t"),
+            data.get("skeleton_rate_hz"),
+            str(path),
+            "skeleton_t",
+            "skeleton_rate_hz",
         )
     segments: tuple[Segment, ...] = ()
     if "segment_label" in data:

@@ -93,3 +93,25 @@ def test_validate_names_the_field():
         rec.with_(topology=None).validate()
     with pytest.raises(RecordingError, match="gravity"):
         rec.with_(gravity="sometimes").validate()
+
+
+def test_npz_with_rates_instead_of_stamps(tmp_path):
+    np.savez(
+        tmp_path / "r.npz",
+        acc=np.zeros((10, 3)),
+        rate_hz=np.array(20.0),
+        skeleton=np.zeros((4, 16, 3)),
+        meta=np.array('{"topology": "canonical"}'),
+    )
+    with pytest.raises(RecordingError, match="'skeleton_t' stamps or a positive scalar 'skeleton_rate_hz'"):
+        load_npz(tmp_path / "r.npz")
+    np.savez(
+        tmp_path / "r.npz",
+        acc=np.zeros((10, 3)),
+        rate_hz=np.array(20.0),
+        skeleton=np.zeros((4, 16, 3)),
+        skeleton_rate_hz=np.array(2.0),
+        meta=np.array('{"topology": "canonical"}'),
+    )
+    rec = load_npz(tmp_path / "r.npz")
+    assert rec.acc_t[-1] == pytest.approx(0.45) and rec.skeleton_t[-1] == pytest.approx(1.5)
