@@ -116,7 +116,7 @@ class ImuHarNode(Node):
             )
             self.classification_pub = self.create_publisher(convert.Classification, "activity/classification", 10)
             self.label_info_pub = self.create_publisher(convert.LabelInfo, "activity/label_info", latched)
-            self.label_info_pub.publish(convert.label_info_msg(card.labels, self.config.min_confidence, 0.0, ""))
+            self._publish_label_info(self.config.min_confidence)
         else:
             self.get_logger().warning("vision_msgs is not installed: publishing 'activity' (std_msgs/String) only")
         self.diagnostics_pub = self.create_publisher(DiagnosticArray, "/diagnostics", 10)
@@ -161,10 +161,16 @@ class ImuHarNode(Node):
         for p in params:
             if p.name == "min_confidence":
                 self.smoother.min_confidence = p.value
+                self._publish_label_info(p.value)  # LabelInfo carries the threshold
             elif p.name == "smoothing_alpha":
                 self.smoother.alpha = p.value
             elif p.name == "hysteresis":
                 self.smoother.hysteresis = p.value
+
+    def _publish_label_info(self, threshold: float) -> None:
+        if self.label_info_pub is not None:
+            now = self.get_clock().now().nanoseconds * 1e-9
+            self.label_info_pub.publish(convert.label_info_msg(self.classifier.labels, threshold, now, ""))
 
     # -- hot path: one IMU message --------------------------------------------------------------
     def _on_imu(self, msg: Imu) -> None:

@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable
 
 import rclpy
+from rclpy.exceptions import ParameterException
 from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 
@@ -17,11 +18,14 @@ def run_node(
     expected_errors: tuple[type[Exception], ...] = (),
     args: list[str] | None = None,
 ) -> int:
-    """Build a node and spin it; an expected start-up error is one line on stderr and exit code 1."""
+    """Build a node and spin it; an expected start-up error is one line on stderr and exit code 1.
+
+    A parameter of the wrong type or out of its descriptor's range is always such an error.
+    """
     rclpy.init(args=args)
     try:
         node = build()
-    except expected_errors as exc:
+    except (ParameterException, *expected_errors) as exc:
         print(f"{name}: {exc}", file=sys.stderr)
         rclpy.try_shutdown()
         return 1

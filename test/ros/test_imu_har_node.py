@@ -111,6 +111,16 @@ def test_bad_model_exits_non_zero_with_one_line(procs, tmp_path, problem):
     )
 
 
+@pytest.mark.parametrize(
+    ("param", "reason"), [("min_confidence:=1.5", "out of range"), ("min_confidence:=high", "expecting type")]
+)
+def test_bad_parameter_exits_with_one_line(procs, param, reason):
+    node = procs.start(executable("imu_har_node"), "--ros-args", "-p", param, name="bad_param")
+    assert node.wait(20) == 1
+    lines = [line for line in node.log_path.read_text().splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("imu_har: ") and reason in lines[0]
+
+
 def test_without_vision_msgs_publishes_string_only(procs, short_stream, ros_env):
     env = dict(ros_env)
     env["PYTHONPATH"] = ":".join(p for p in env["PYTHONPATH"].split(":") if "vision_msgs" not in p)
