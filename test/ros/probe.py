@@ -32,6 +32,7 @@ def main() -> None:
         "imu_count": 0,
         "diagnostics": [],
         "label_info": None,
+        "thresholds": [],
     }
 
     def on_imu(msg):
@@ -62,12 +63,12 @@ def main() -> None:
     if Classification is not None:
         node.create_subscription(Classification, "activity/classification", on_classification, 50)
         latched = QoSProfile(depth=1, durability=DurabilityPolicy.TRANSIENT_LOCAL)
-        node.create_subscription(
-            LabelInfo,
-            "activity/label_info",
-            lambda m: record.__setitem__("label_info", [c.class_name for c in m.class_map]),
-            latched,
-        )
+
+        def on_label_info(msg):
+            record["label_info"] = [c.class_name for c in msg.class_map]
+            record["thresholds"].append(msg.threshold)
+
+        node.create_subscription(LabelInfo, "activity/label_info", on_label_info, latched)
     stop = {"now": False}
     signal.signal(signal.SIGINT, lambda *_: stop.__setitem__("now", True))
     signal.signal(signal.SIGTERM, lambda *_: stop.__setitem__("now", True))

@@ -121,6 +121,28 @@ def test_bad_parameter_exits_with_one_line(procs, param, reason):
     assert len(lines) == 1 and lines[0].startswith("imu_har: ") and reason in lines[0]
 
 
+def test_parameters_change_at_run_time_within_their_ranges(procs):
+    har = start_har(procs)
+    probe, out = procs.probe(40)
+    setter = procs.start(
+        sys.executable,
+        str(HERE / "set_param.py"),
+        "imu_har",
+        "min_confidence=0.9",
+        "min_confidence=1.5",
+        "hysteresis=0.3",
+        name="set_param",
+    )
+    assert setter.wait(40) == 0, setter.log_path.read_text()
+    results = json.loads(setter.log_path.read_text().strip().splitlines()[-1])
+    assert [r["successful"] for r in results] == [True, False, True]
+    assert "range" in results[1]["reason"]
+    time.sleep(0.5)
+    record = read_probe(probe, out)
+    assert record["thresholds"][-1] == pytest.approx(0.9)  # LabelInfo follows min_confidence
+    assert har.poll() is None
+
+
 def test_without_vision_msgs_publishes_string_only(procs, short_stream, ros_env):
     env = dict(ros_env)
     env["PYTHONPATH"] = ":".join(p for p in env["PYTHONPATH"].split(":") if "vision_msgs" not in p)
