@@ -15,6 +15,11 @@ from har_kd_ros.recording import Recording, RecordingError
 IMU_TYPE = "sensor_msgs/msg/Imu"
 
 
+def stamp_seconds(stamp: object) -> float:
+    """builtin_interfaces/Time (rclpy or rosbags flavour) -> seconds."""
+    return stamp.sec + stamp.nanosec * 1e-9  # type: ignore[attr-defined]
+
+
 def is_bag(path: str | Path) -> bool:
     """A rosbag2 folder (metadata.yaml) or a single .mcap / .db3 file."""
     p = Path(path)
@@ -40,7 +45,7 @@ def read_imu(path: str | Path, topic: str | None = None) -> Recording:
             t, acc, gyro = [], [], []
             for connection, received_ns, raw in reader.messages(connections=imu):
                 msg = reader.deserialize(raw, connection.msgtype)
-                stamp = msg.header.stamp.sec + msg.header.stamp.nanosec * 1e-9
+                stamp = stamp_seconds(msg.header.stamp)
                 t.append(stamp if stamp > 0 else received_ns * 1e-9)
                 a, w = msg.linear_acceleration, msg.angular_velocity
                 acc.append((a.x, a.y, a.z))

@@ -10,6 +10,8 @@ from builtin_interfaces.msg import Time
 from diagnostic_msgs.msg import DiagnosticStatus, KeyValue
 from sensor_msgs.msg import Imu
 
+from har_kd_ros.bag import stamp_seconds
+
 try:  # vision_msgs is a ROS package without a PyPI wheel: optional at run time
     from vision_msgs.msg import Classification, LabelInfo, ObjectHypothesis, VisionClass
 except ImportError:  # pragma: no cover - exercised on machines without vision_msgs
@@ -36,7 +38,7 @@ def check_channels(channels: Sequence[str]) -> None:
 
 
 def stamp_to_seconds(stamp: Time) -> float:
-    return stamp.sec + stamp.nanosec * 1e-9
+    return stamp_seconds(stamp)
 
 
 def seconds_to_stamp(t: float) -> Time:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from har_kd_ros.bag import read_imu
+from har_kd_ros.bag import read_imu, stamp_seconds
 from har_kd_ros.pointcloud import decode_skeleton
 from har_kd_ros.recording import Recording, RecordingError, Segment
 from har_kd_ros.skeleton import get_topology
@@ -53,7 +53,7 @@ def _read_skeleton_and_labels(path: Path, skeleton_topic: str, label_topic: str,
                 continue
             if connection.msgtype == CLASSIFICATION:  # stamped: the end of the window it labels
                 if msg.results:
-                    labels.append((msg.header.stamp.sec + msg.header.stamp.nanosec * 1e-9, msg.results[0].class_id))
+                    labels.append((stamp_seconds(msg.header.stamp), msg.results[0].class_id))
                 continue
             if msg.width * msg.height != n_joints:
                 raise DatasetError(
@@ -62,7 +62,7 @@ def _read_skeleton_and_labels(path: Path, skeleton_topic: str, label_topic: str,
             fields = [(f.name, f.offset, f.datatype, f.count) for f in msg.fields]
             xyz, visibility = decode_skeleton(fields, msg.data, msg.point_step, n_joints, bool(msg.is_bigendian))
             xyz[visibility < min_visibility] = np.nan
-            stamp = msg.header.stamp.sec + msg.header.stamp.nanosec * 1e-9
+            stamp = stamp_seconds(msg.header.stamp)
             frames.append(xyz)
             frame_t.append(stamp if stamp > 0 else received_ns * 1e-9)
     return frames, frame_t, labels
