@@ -49,7 +49,12 @@ def resample_uniform(t: np.ndarray, values: np.ndarray, rate_hz: float) -> tuple
 
 
 def clean_stream(t: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
-    """Drop non-finite, duplicate and out-of-order samples exactly as the streaming window does."""
+    """Drop non-finite, duplicate and out-of-order samples by the streaming window's rules.
+
+    One difference: a recording file has no restarted driver, so a jump back in time is dropped
+    as out-of-order here, where :class:`StreamingWindow` treats a jump beyond ``max_gap_s`` as a
+    new stream.
+    """
     t = np.asarray(t, dtype=np.float64)
     values = np.asarray(values, dtype=np.float64)
     keep = np.zeros(t.shape[0], dtype=bool)

@@ -37,8 +37,7 @@ def check_channels(channels: Sequence[str]) -> None:
         raise ValueError(f"channels: {unknown} cannot be read from sensor_msgs/Imu (known: {sorted(_IMU_FIELDS)})")
 
 
-def stamp_to_seconds(stamp: Time) -> float:
-    return stamp_seconds(stamp)
+stamp_to_seconds = stamp_seconds  # one helper for rclpy and rosbags stamps (har_kd_ros.bag)
 
 
 def seconds_to_stamp(t: float) -> Time:

@@ -15,6 +15,8 @@ from rclpy.qos import DurabilityPolicy, QoSProfile, qos_profile_sensor_data
 from sensor_msgs.msg import Imu
 from std_msgs.msg import String
 
+from har_kd_ros.bag import stamp_seconds
+
 try:
     from vision_msgs.msg import Classification, LabelInfo
 except ImportError:
@@ -38,10 +40,10 @@ def main() -> None:
     def on_imu(msg):
         record["imu_count"] += 1
         if record["imu_first_stamp"] is None:
-            record["imu_first_stamp"] = msg.header.stamp.sec + msg.header.stamp.nanosec * 1e-9
+            record["imu_first_stamp"] = stamp_seconds(msg.header.stamp)
 
     def on_classification(msg):
-        stamp = msg.header.stamp.sec + msg.header.stamp.nanosec * 1e-9
+        stamp = stamp_seconds(msg.header.stamp)
         record["classification"].append(
             {
                 "recv": time.time(),

@@ -35,9 +35,7 @@ def load_dataset(name: str, root: str | Path | None = None, cache: bool = True, 
         patterns = ("*.yaml", "*.db3", "*.mcap")
     else:
         raise ValueError(f"dataset: expected one of {DATASETS}, got {name!r}")
-    if not Path(root).is_dir():
-        return load(root, **options)  # the loader's own one-line error for a missing folder
-    if not cache:
+    if not cache or not Path(root).is_dir():  # a missing folder gets the loader's own one-line error
         return load(root, **options)
     from training.data.cache import cached_load
 
