@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import shlex
 import sys
 from pathlib import Path
 
-from har_kd_ros.gaf import METHODS, NORMALISATIONS
+from training.config import ConfigError
 from training.data.loaders import DatasetError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -60,79 +59,39 @@ def cmd_data(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_train_student(args: argparse.Namespace) -> int:
-    from har_kd_ros.gaf import gaf
-    from training.data.pairing import WindowSpec, pair_recordings
-    from training.data.protocols import get_protocol, split
-    from training.engine.run import RunFolder, git_commit, now_iso
-    from training.engine.supervised import TrainConfig, train_supervised
-    from training.export import export_student
+def cmd_run(args: argparse.Namespace) -> int:
+    from training.config import load_config
+    from training.engine.distributed import init_distributed, shutdown_distributed
+    from training.pipeline import command_line, run
 
-    recordings = _load(args)
-    labels = (
-        tuple(sorted({r.label for r in recordings if r.label}, key=lambda s: s))
-        if args.dataset != "synthetic"
-        else None
-    )
-    if labels is None:
-        from training.data.synthetic import ACTIVITIES
-
-        labels = ACTIVITIES
-    spec = WindowSpec(rate_hz=args.rate, window_samples=args.window, hop_samples=args.hop)
-    sp = split(recordings, get_protocol(args.protocol), seed=args.seed)
-    value_range = (-args.range, args.range) if args.normalisation == "fixed" else None
-    images, targets, windows = {}, {}, {}
-    for part, idx in (("train", sp.train), ("val", sp.val), ("test", sp.test)):
-        paired = pair_recordings([recordings[i] for i in idx], spec, labels)
-        windows[part] = paired.acc
-        images[part] = gaf(paired.acc, args.method, args.image_size, args.normalisation, value_range)
-        targets[part] = paired.labels
-    config = TrainConfig(arch=args.arch, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed)
-    run_dir = Path(args.out) / f"{args.dataset}_{args.protocol}_{args.arch}_seed{args.seed}"
-    run = RunFolder(run_dir, {**vars(config), **{k: v for k, v in vars(args).items() if k not in ("func", "argv")}})
-    model, result = train_supervised(images, targets, labels, config, run)
-    test = result["test"]
-    print(
-        f"{run_dir}: best epoch {result['best_epoch']}, val acc {result['val_accuracy']:.3f}, "
-        f"test acc {test['accuracy']:.3f}, test macro-F1 {test['macro_f1']:.3f}"
-    )
+    overrides = list(args.set)
+    if args.seed is not None:
+        overrides.append(f"seed={args.seed}")
     if args.export:
-        command = "python -m training " + shlex.join(args.argv)
-        card = export_student(
-            model,
-            args.export,
-            model_id=Path(args.export).stem + f"-{args.arch}-{args.dataset}",
-            labels=labels,
-            rate_hz=args.rate,
-            window_samples=args.window,
-            hop_samples=args.hop,
-            image_size=args.image_size,
-            gaf_method=args.method,
-            normalisation=args.normalisation,
-            value_range=value_range,
-            architecture=args.arch,
-            parity_windows=windows["test"][:64],
-            provenance={
-                "dataset": args.dataset,
-                "protocol": args.protocol,
-                "method": "supervised (cross-entropy)",
-                "seed": args.seed,
-                "command": command,
-                "date": now_iso(),
-                "git_commit": git_commit(),
-                "metrics": {
-                    "val_accuracy": result["val_accuracy"],
-                    "test_accuracy": test["accuracy"],
-                    "test_macro_f1": test["macro_f1"],
-                    "n_train": result["n_train"],
-                    "n_test": result["n_test"],
-                },
-            },
-        )
+        overrides.append(f"export={args.export}")
+    if args.out:
+        overrides.append(f"out={args.out}")
+    config = load_config(args.config, overrides)
+    ctx = init_distributed()
+    try:
+        result = run(config, ctx, command=command_line(args.argv), cache=not args.no_cache, resume=args.resume)
+    finally:
+        shutdown_distributed()
+    if ctx.is_main:
+        test = result["test"]
         print(
-            f"exported {args.export} (+ {Path(args.export).with_suffix('.json').name}), parity "
-            f"{card.provenance['onnx_parity_max_abs_logit_diff']:.1e}"
+            f"{result['run_dir']}: best epoch {result['best_epoch']}, val acc {result['val_accuracy']:.3f}, "
+            f"test acc {test['accuracy']:.3f}, test macro-F1 {test['macro_f1']:.3f}"
         )
+        if config["export"]:
+            print(f"exported {config['export']} (+ {Path(config['export']).with_suffix('.json').name})")
+    return 0
+
+
+def cmd_experiments(args: argparse.Namespace) -> int:
+    from training.experiments import run_suite
+
+    run_suite(args.suite, args.seeds, args.out, args.only or None, cache=not args.no_cache)
     return 0
 
 
@@ -159,27 +118,27 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--plot", default=None, help="PNG path for skeleton frames + IMU traces")
     p.set_defaults(func=cmd_data)
 
-    p = sub.add_parser("train-student", help="supervised GAF student (the baseline); optional ONNX export")
-    _add_dataset_args(p)
-    p.add_argument("--protocol", default="cross_subject")
-    p.add_argument("--arch", default="edge", choices=["edge", "resnet18"])
-    p.add_argument("--epochs", type=int, default=30)
-    p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--lr", type=float, default=3e-3)
-    p.add_argument("--rate", type=float, default=50.0, help="card sample rate (Hz)")
-    p.add_argument("--window", type=int, default=128, help="window length in samples")
-    p.add_argument("--hop", type=int, default=25, help="hop in samples")
-    p.add_argument("--image-size", type=int, default=64)
-    p.add_argument("--method", default="summation", choices=METHODS)
-    p.add_argument("--normalisation", default="fixed", choices=NORMALISATIONS)
-    p.add_argument("--range", type=float, default=40.0, help="fixed range +-R m/s^2 (for --normalisation fixed)")
-    p.add_argument("--out", default="runs")
-    p.add_argument(
-        "--export",
-        default=None,
-        help=f"write ONNX + card here (the bundled default: {DEFAULT_MODEL.relative_to(REPO)})",
+    p = sub.add_parser(
+        "run", help="train what a config says (teacher, student, KD, VSKD, PSKD); torchrun-ready; optional export"
     )
-    p.set_defaults(func=cmd_train_student)
+    p.add_argument("--config", default=None, help="YAML in training/configs/ (default: supervised edge student)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override, e.g. optim.epochs=5")
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--out", default=None, help="runs folder (default: runs)")
+    p.add_argument(
+        "--export", default=None, help=f"write ONNX + card here (bundled: {DEFAULT_MODEL.relative_to(REPO)})"
+    )
+    p.add_argument("--no-cache", action="store_true", help="decode the dataset again instead of using the cache")
+    p.add_argument("--resume", action="store_true", help="continue an interrupted run from its last.pt")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("experiments", help="run an experiment suite (all methods x seeds) -> JSON + markdown table")
+    p.add_argument("--suite", default="synthetic", help="synthetic | basic_motions")
+    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    p.add_argument("--only", nargs="*", default=[], help="variant names to (re)run; others keep their results")
+    p.add_argument("--out", default="runs/experiments")
+    p.add_argument("--no-cache", action="store_true")
+    p.set_defaults(func=cmd_experiments)
 
     p = sub.add_parser("demo-recording", help="write the bundled replay demo (a held-out synthetic subject)")
     p.add_argument("--out", default=str(DEFAULT_DEMO))
@@ -193,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     args.argv = argv  # recorded in the model card: the command that reproduces it
     try:
         return args.func(args)
-    except (DatasetError, ValueError, FileNotFoundError) as exc:
+    except (DatasetError, ConfigError, ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from har_kd_ros.recording import Recording
 
-DATASETS = ("synthetic", "utd_mhad", "berkeley_mhad", "generic", "rosbag")
+DATASETS = ("synthetic", "basic_motions", "utd_mhad", "berkeley_mhad", "generic", "rosbag")
 
 
 def load_dataset(name: str, root: str | Path | None = None, cache: bool = True, **options: object) -> list[Recording]:
@@ -15,6 +15,10 @@ def load_dataset(name: str, root: str | Path | None = None, cache: bool = True, 
         from training.data.synthetic import generate_dataset
 
         return generate_dataset(**options)  # type: ignore[arg-type]
+    if name == "basic_motions":
+        from training.data.loaders.basic_motions import load_basic_motions
+
+        return load_basic_motions()
     if root is None:
         raise ValueError(f"root: dataset {name!r} needs --root pointing at its folder")
     if name == "utd_mhad":

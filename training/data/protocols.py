@@ -56,6 +56,12 @@ PROTOCOLS: dict[str, Protocol] = {
             "berkeley_cross_subject", "S01-S07 train, S08-S12 test (Berkeley-MHAD)", lambda r: _subject_number(r) >= 8
         ),
         Protocol("mmact_cross_subject", "subjects 1-16 train, 17-20 test (MMAct)", lambda r: _subject_number(r) >= 17),
+        Protocol(
+            "predefined_split",
+            "the dataset's own split: subjects named test* test, the rest train (BasicMotions)",
+            lambda r: r.subject.lower().startswith("test"),
+            val_by="recording",
+        ),
     )
 }
 

@@ -36,13 +36,27 @@ def now_iso() -> str:
 class RunFolder:
     """Writes config.json, metrics.csv, metrics.json and plots into one directory."""
 
-    def __init__(self, path: str | Path, config: Any):
+    def __init__(self, path: str | Path, config: Any, resume: bool = False):
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
         cfg = asdict(config) if is_dataclass(config) else dict(config)
         self.meta = {"config": cfg, "git_commit": git_commit(), "started": now_iso()}
-        (self.path / "config.json").write_text(json.dumps(self.meta, indent=2, default=str) + "\n")
         self._csv_header: list[str] | None = None
+        metrics = self.path / "metrics.csv"
+        if resume and metrics.is_file():
+            with metrics.open(newline="") as f:
+                self._csv_header = next(csv.reader(f), None)
+        else:
+            metrics.unlink(missing_ok=True)
+        (self.path / "config.json").write_text(json.dumps(self.meta, indent=2, default=str) + "\n")
+
+    def read_history(self) -> list[dict[str, float]]:
+        """The per-epoch rows logged so far (to resume an interrupted run)."""
+        metrics = self.path / "metrics.csv"
+        if not metrics.is_file():
+            return []
+        with metrics.open(newline="") as f:
+            return [{k: float(v) for k, v in row.items()} for row in csv.DictReader(f)]
 
     def log_epoch(self, row: dict[str, float]) -> None:
         new = self._csv_header is None

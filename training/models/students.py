@@ -29,6 +29,8 @@ def _conv_bn(cin: int, cout: int, stride: int) -> nn.Sequential:
 class EdgeStudent(nn.Module):
     """Four strided 3x3 conv blocks + global pooling: ~0.1 M params, well under 1 ms on one core."""
 
+    inputs = ("gaf",)
+
     def __init__(self, in_channels: int = 3, classes: int = 10, width: int = 16, embedding: int = 64):
         super().__init__()
         w = width
@@ -69,6 +71,8 @@ class _BasicBlock(nn.Module):
 class ResNet18Student(nn.Module):
     """ResNet18 (He et al.) written here, no torchvision: the papers' student, 512 -> 300 -> classes."""
 
+    inputs = ("gaf",)
+
     def __init__(self, in_channels: int = 3, classes: int = 10, embedding: int = 300):
         super().__init__()
         layers: list[nn.Module] = [
@@ -89,6 +93,11 @@ class ResNet18Student(nn.Module):
 
 
 STUDENTS = {"edge": EdgeStudent, "resnet18": ResNet18Student}
+
+
+def embedding_dim(model: nn.Module) -> int:
+    """Size of the embedding a model returns beside its logits (what distillation losses match)."""
+    return model.head.classify.in_features
 
 
 def build_student(arch: str, in_channels: int, classes: int) -> nn.Module:

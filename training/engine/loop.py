@@ -1,0 +1,224 @@
+"""One training loop for teachers and students, every method, one process or many.
+
+Data is a dict of aligned tensors per split (``gaf``, ``acc``, ``skeleton``, ``y``, teacher
+outputs, ...): one index is one paired time span for every network and loss. An *objective*
+wraps the trained model and its loss and maps a batch to ``(loss, logits, parts)``. The loop
+selects the epoch with the best validation accuracy, evaluates the test split once with it,
+and writes everything into the run folder. Batches are never padded: the last incomplete
+batch of an epoch is dropped, so BatchNorm never sees filler.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+from tqdm import tqdm
+
+from training.engine.distributed import SINGLE_PROCESS, DistContext
+from training.engine.metrics import classification_report
+from training.engine.run import RunFolder
+
+Split = dict[str, torch.Tensor]
+
+
+@dataclass(frozen=True)
+class FitConfig:
+    epochs: int = 30
+    batch_size: int = 64  # global: split across processes under torchrun
+    lr: float = 3e-3
+    weight_decay: float = 1e-4
+    seed: int = 0
+    threads: int = 2
+    progress: bool = True
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.use_deterministic_algorithms(True, warn_only=True)
+
+
+def model_inputs(model: nn.Module, batch: Split) -> list[torch.Tensor]:
+    """The tensors a network reads, by the names it declares (``inputs``)."""
+    return [batch[name] for name in model.inputs]
+
+
+def take(split: Split, index: torch.Tensor) -> Split:
+    return {k: v[index] for k, v in split.items()}
+
+
+@torch.no_grad()
+def predict(model: nn.Module, split: Split, batch_size: int = 256) -> tuple[torch.Tensor, torch.Tensor]:
+    """(logits, embeddings) of a whole split in eval mode."""
+    model.eval()
+    n = len(split["y"])
+    device = next(model.parameters()).device
+    logits, embs = [], []
+    for i in range(0, n, batch_size):
+        part = {k: v[i : i + batch_size].to(device) for k, v in split.items()}
+        z, e = model(*model_inputs(model, part))
+        logits.append(z.cpu())
+        embs.append(e.cpu())
+    if not logits:
+        raise ValueError("split: expected at least one sample to predict")
+    return torch.cat(logits), torch.cat(embs)
+
+
+class SupervisedObjective(nn.Module):
+    """Cross-entropy on the labels: teachers, and the student-alone baseline."""
+
+    def __init__(self, model: nn.Module):
+        super().__init__()
+        self.model = model
+
+    def forward(self, batch: Split, epoch: int) -> tuple[torch.Tensor, torch.Tensor, dict[str, float]]:
+        logits, _ = self.model(*model_inputs(self.model, batch))
+        loss = nn.functional.cross_entropy(logits, batch["y"])
+        return loss, logits, {"ce": float(loss.detach())}
+
+
+def _evaluate(model: nn.Module, split: Split) -> tuple[float, np.ndarray]:
+    logits, _ = predict(model, split)
+    loss = nn.functional.cross_entropy(logits, split["y"]).item()
+    return loss, logits.argmax(1).numpy()
+
+
+def fit(
+    objective: nn.Module,
+    data: dict[str, Split],
+    label_names: tuple[str, ...],
+    config: FitConfig,
+    run: RunFolder | None,
+    ctx: DistContext = SINGLE_PROCESS,
+    resume: bool = False,
+) -> tuple[nn.Module, dict]:
+    """Train ``objective.model`` on ``data['train']``, select on 'val', test once on 'test'.
+
+    ``run`` is only written by rank 0 (pass None on other ranks). With ``resume`` the loop
+    continues from ``last.pt`` in the run folder: same batches, same result as uninterrupted.
+    """
+    seed_everything(config.seed)
+    torch.set_num_threads(config.threads)
+    objective.to(ctx.device)
+    model = objective.model
+    train = data["train"]
+    n = len(train["y"])
+    local = ctx.local_batch(config.batch_size)
+    steps_per_epoch = n // config.batch_size
+    if steps_per_epoch < 1:
+        raise ValueError(f"batch_size: {config.batch_size} is larger than the {n} training samples")
+    trainable = [p for p in objective.parameters() if p.requires_grad]
+    optimiser = torch.optim.AdamW(trainable, lr=config.lr, weight_decay=config.weight_decay)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(
+        optimiser, max_lr=config.lr, total_steps=config.epochs * steps_per_epoch
+    )
+    stepper: nn.Module = objective
+    if ctx.distributed:
+        stepper = nn.parallel.DistributedDataParallel(
+            objective,
+            device_ids=[ctx.device.index] if ctx.device.type == "cuda" else None,
+            find_unused_parameters=True,
+        )
+    history: list[dict[str, float]] = []
+    best_acc, best_epoch, best_state = -1.0, -1, None
+    start = 1
+    last_path = Path(run.path) / "last.pt" if run is not None else None
+    if resume and last_path is not None and last_path.is_file():
+        state = torch.load(last_path, map_location=ctx.device, weights_only=True)
+        objective.load_state_dict(state["objective"])
+        optimiser.load_state_dict(state["optimiser"])
+        schedule.load_state_dict(state["schedule"])
+        best_acc, best_epoch, start = state["best_acc"], state["best_epoch"], state["epoch"] + 1
+        best_state = torch.load(Path(run.path) / "best.pt", map_location="cpu", weights_only=True)
+        history = run.read_history()
+    bar = tqdm(
+        range(start, config.epochs + 1),
+        desc=f"{type(objective).__name__} {type(model).__name__}",
+        disable=not (config.progress and ctx.is_main),
+        leave=False,
+    )
+    for epoch in bar:
+        objective.train()
+        # a permutation that depends on (seed, epoch) only: identical on every rank, and after a resume
+        order = torch.randperm(n, generator=torch.Generator().manual_seed(config.seed * 1_000_003 + epoch))
+        sums = {"loss": 0.0, "correct": 0.0, "count": 0.0}
+        parts_sum: dict[str, float] = {}
+        for step in range(steps_per_epoch):
+            idx = ctx.shard(order[step * config.batch_size : (step + 1) * config.batch_size])
+            assert len(idx) == local
+            batch = {k: v[idx].to(ctx.device) for k, v in train.items()}
+            loss, logits, parts = stepper(batch, epoch)
+            optimiser.zero_grad(set_to_none=True)
+            loss.backward()
+            optimiser.step()
+            schedule.step()
+            sums["loss"] += float(loss.detach()) * local
+            sums["correct"] += float((logits.argmax(1) == batch["y"]).sum())
+            sums["count"] += local
+            for k, v in parts.items():
+                parts_sum[k] = parts_sum.get(k, 0.0) + v * local
+        keys = list(sums) + list(parts_sum)
+        totals = dict(zip(keys, ctx.all_sum([*sums.values(), *parts_sum.values()]), strict=True))
+        val_loss, val_pred = _evaluate(model, data["val"])
+        val_acc = float((val_pred == data["val"]["y"].numpy()).mean())
+        row = {
+            "epoch": epoch,
+            "train_loss": totals["loss"] / totals["count"],
+            "train_acc": totals["correct"] / totals["count"],
+            "val_loss": val_loss,
+            "val_acc": val_acc,
+            **{f"loss_{k}": totals[k] / totals["count"] for k in parts_sum},
+        }
+        history.append(row)
+        bar.set_postfix(val_acc=f"{val_acc:.3f}")
+        if val_acc > best_acc:
+            best_acc, best_epoch = val_acc, epoch
+            best_state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
+            if run is not None:
+                torch.save(best_state, Path(run.path) / "best.pt")
+        if run is not None:
+            run.log_epoch(row)
+            torch.save(
+                {
+                    "objective": objective.state_dict(),
+                    "optimiser": optimiser.state_dict(),
+                    "schedule": schedule.state_dict(),
+                    "epoch": epoch,
+                    "best_acc": best_acc,
+                    "best_epoch": best_epoch,
+                },
+                last_path,
+            )
+    assert best_state is not None
+    model.load_state_dict(copy.deepcopy(best_state))
+    _, test_pred = _evaluate(model, data["test"])
+    _, val_pred = _evaluate(model, data["val"])
+    report = classification_report(data["test"]["y"].numpy(), test_pred, label_names)
+    result = {
+        "best_epoch": best_epoch,
+        "val_accuracy": best_acc,
+        "val": classification_report(data["val"]["y"].numpy(), val_pred, label_names),
+        "test": report,
+        "n_train": n,
+        "n_val": len(data["val"]["y"]),
+        "n_test": len(data["test"]["y"]),
+    }
+    if run is not None:
+        run.write_json("metrics.json", result)
+        run.plot_curves(history)
+        run.plot_confusion(np.array(report["confusion_matrix"]), label_names, f"test accuracy {report['accuracy']:.3f}")
+    ctx.barrier()
+    return model.eval(), result
+
+
+def load_checkpoint(model: nn.Module, path: str | Path) -> nn.Module:
+    """Checkpoints are untrusted files: tensors only (weights_only), never pickled code."""
+    model.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
+    return model.eval()

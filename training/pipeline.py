@@ -1,0 +1,279 @@
+"""A config in, a run folder out: data -> (teachers) -> student or teacher -> metrics -> export.
+
+``run(config)`` is what ``python -m training run --config ...`` and the experiment suite call.
+Teachers a method needs are trained on the same split first (or reused: a teacher run is keyed
+by everything that determines it), and never see validation or test samples while training.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from har_kd_ros.gaf import gaf
+from training.data.pairing import WindowSpec, pair_recordings
+from training.data.protocols import get_protocol, split
+from training.engine.distributed import SINGLE_PROCESS, DistContext
+from training.engine.loop import FitConfig, Split, fit, load_checkpoint, predict
+from training.engine.objectives import DASKObjective, PSKDObjective, SupervisedObjective, teacher_keys
+from training.engine.run import RunFolder, git_commit, now_iso
+from training.losses.acs import ACSWeights
+from training.losses.dask import DASKWeights
+from training.models.students import build_student, embedding_dim
+from training.models.teachers import build_teacher
+
+TEACHERS_OF = {"kd": ["skeleton"], "vskd": ["skeleton"]}
+
+
+@dataclass
+class Prepared:
+    """Paired, encoded splits: every tensor in a split is indexed by the same window index."""
+
+    label_names: tuple[str, ...]
+    spec: WindowSpec
+    splits: dict[str, Split]
+    raw_acc: dict[str, np.ndarray]  # (N, 3, W) windows, for the export parity check
+
+
+def label_names_of(config: dict[str, Any], recordings: list) -> tuple[str, ...]:
+    if config["dataset"]["name"] == "synthetic":
+        from training.data.synthetic import ACTIVITIES
+
+        return ACTIVITIES
+    names = set()
+    for r in recordings:
+        names.update([r.label] if r.label else [s.label for s in r.segments])
+    return tuple(sorted(names))
+
+
+def load_recordings(config: dict[str, Any], cache: bool = True) -> list:
+    from training.data.datasets import load_dataset
+
+    ds = config["dataset"]
+    options = dict(ds["options"])
+    if ds["name"] == "synthetic":
+        options.setdefault("seed", config["seed"])
+    return load_dataset(ds["name"], ds["root"], cache=cache, **options)
+
+
+def prepare(config: dict[str, Any], cache: bool = True) -> Prepared:
+    recordings = load_recordings(config, cache)
+    labels = label_names_of(config, recordings)
+    w = config["window"]
+    spec = WindowSpec(
+        rate_hz=float(w["rate_hz"]),
+        window_samples=int(w["window_samples"]),
+        hop_samples=int(w["hop_samples"]),
+        skeleton_frames=int(w["skeleton_frames"]),
+        max_gap_s=float(w["max_gap_s"]),
+        min_skeleton_coverage=float(w["min_skeleton_coverage"]),
+    )
+    protocol = get_protocol(config["dataset"]["protocol"])
+    sp = split(recordings, protocol, val_fraction=float(config["dataset"]["val_fraction"]), seed=config["seed"])
+    g = config["gaf"]
+    value_range = (-float(g["range"]), float(g["range"])) if g["normalisation"] == "fixed" else None
+    splits, raw = {}, {}
+    for part, idx in (("train", sp.train), ("val", sp.val), ("test", sp.test)):
+        paired = pair_recordings([recordings[i] for i in idx], spec, labels)
+        if len(paired) == 0:
+            raise ValueError(f"dataset: the {part} split has no labelled windows (protocol {protocol.name})")
+        images = gaf(paired.acc, g["method"], int(g["image_size"]), g["normalisation"], value_range)
+        raw[part] = paired.acc
+        splits[part] = {
+            "gaf": torch.from_numpy(np.ascontiguousarray(images, dtype=np.float32)),
+            "acc": torch.from_numpy(paired.acc.astype(np.float32)),
+            "skeleton": torch.from_numpy(paired.skeleton.astype(np.float32)),
+            "skeleton_valid": torch.from_numpy(paired.skeleton_valid),
+            "y": torch.from_numpy(paired.labels.astype(np.int64)),
+            "window": torch.arange(len(paired)),
+        }
+    return Prepared(labels, spec, splits, raw)
+
+
+def teacher_split(split_: Split, model: torch.nn.Module) -> Split:
+    """The samples a teacher can read: those with a tracked skeleton, if it reads skeletons."""
+    if "skeleton" not in model.inputs:
+        return split_
+    keep = split_["skeleton_valid"].nonzero().squeeze(1)
+    return {k: v[keep] for k, v in split_.items()}
+
+
+def _fit_config(config: dict[str, Any], teacher: bool = False) -> FitConfig:
+    o, t = config["optim"], config["teacher"]
+    return FitConfig(
+        epochs=int(t["epochs"] if teacher else o["epochs"]),
+        batch_size=int(t["batch_size"] if teacher else o["batch_size"]),
+        lr=float(t["lr"] if teacher else o["lr"]),
+        weight_decay=float(o["weight_decay"]),
+        seed=int(config["seed"]),
+        threads=int(o["threads"]),
+        progress=bool(config.get("progress", True)),
+    )
+
+
+def _root(config: dict[str, Any]) -> Path:
+    return Path(config["out"]) / f"{config['dataset']['name']}_{config['dataset']['protocol']}"
+
+
+def teacher_run_dir(config: dict[str, Any], kind: str) -> Path:
+    """Teacher runs are keyed by everything that determines them (data, windows, teacher, seed)."""
+    key = {k: config[k] for k in ("dataset", "window", "teacher", "seed")}
+    key["kind"] = kind
+    key["optim.weight_decay"] = config["optim"]["weight_decay"]
+    digest = hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:10]
+    return _root(config) / "teachers" / f"{kind}_seed{config['seed']}_{digest}"
+
+
+def get_teacher(
+    config: dict[str, Any], prepared: Prepared, kind: str, ctx: DistContext = SINGLE_PROCESS
+) -> tuple[torch.nn.Module, dict]:
+    """A trained teacher of ``kind``: loaded from its run folder, or trained now on the train split."""
+    t = config["teacher"]
+    ctx.barrier()  # every rank decides train-or-load from the same files
+    model = build_teacher(kind, len(prepared.label_names), int(t["width"]), int(t["embedding"]))
+    run_dir = teacher_run_dir(config, kind)
+    metrics = run_dir / "metrics.json"
+    if metrics.is_file() and (run_dir / "best.pt").is_file():
+        return load_checkpoint(model, run_dir / "best.pt"), json.loads(metrics.read_text())
+    data = {part: teacher_split(s, model) for part, s in prepared.splits.items()}
+    run = RunFolder(run_dir, {**config, "method": "teacher", "teacher": {**t, "kind": kind}}) if ctx.is_main else None
+    model, result = fit(SupervisedObjective(model), data, prepared.label_names, _fit_config(config, True), run, ctx)
+    return model.cpu(), result
+
+
+def attach_teacher(split_: Split, kind: str, model: torch.nn.Module) -> None:
+    """Add the frozen teacher's logits, embedding and validity for every sample of ``split_``."""
+    logits_key, emb_key, valid_key = teacher_keys(kind)
+    valid = split_["skeleton_valid"].clone() if "skeleton" in model.inputs else torch.ones_like(split_["y"], dtype=bool)
+    z, e = predict(model, split_)
+    split_[logits_key] = z.masked_fill(~valid.unsqueeze(1), 0.0)
+    split_[emb_key] = e.masked_fill(~valid.unsqueeze(1), 0.0)
+    split_[valid_key] = valid
+
+
+def build_objective(config: dict[str, Any], student: torch.nn.Module, teacher_dims: dict[str, int]) -> torch.nn.Module:
+    method = config["method"]
+    if method == "supervised":
+        return SupervisedObjective(student)
+    dim = embedding_dim(student)
+    if method in ("kd", "vskd"):
+        if method == "kd":
+            k = config["kd"]
+            weights = DASKWeights(
+                ce=k["ce"], kd=k["kd"], distance=0.0, angle=0.0, semantic=0.0, temperature=k["temperature"]
+            )
+        else:
+            weights = DASKWeights(**{k: float(v) for k, v in config["dask"].items()})
+        return DASKObjective(student, dim, "skeleton", teacher_dims["skeleton"], weights)
+    if method == "pskd":
+        p = config["pskd"]
+        schedule = [(float(s["until"]), set(s["teachers"])) for s in p["schedule"]]
+        weights = ACSWeights(
+            tau=float(p["tau"]),
+            temperature=float(p["temperature"]),
+            semantic=float(p["semantic"]),
+            distance=float(p["distance"]),
+            angle=float(p["angle"]),
+            mode=p["mode"],
+        )
+        teachers = list(p["teachers"])
+        return PSKDObjective(
+            student,
+            dim,
+            teachers,
+            [teacher_dims[k] for k in teachers],
+            schedule,
+            int(config["optim"]["epochs"]),
+            weights,
+        )
+    raise ValueError(f"method: expected one of supervised, teacher, kd, vskd, pskd, got {method!r}")
+
+
+def teachers_needed(config: dict[str, Any]) -> list[str]:
+    if config["method"] == "pskd":
+        return list(config["pskd"]["teachers"])
+    return TEACHERS_OF.get(config["method"], [])
+
+
+def run(
+    config: dict[str, Any],
+    ctx: DistContext = SINGLE_PROCESS,
+    command: str | None = None,
+    cache: bool = True,
+    resume: bool = False,
+) -> dict[str, Any]:
+    """Run one config; returns the metrics (and the run folder under 'run_dir')."""
+    prepared = prepare(config, cache)
+    if config["method"] == "teacher":
+        kind = config["teacher"]["kind"]
+        model, result = get_teacher(config, prepared, kind, ctx)
+        return {**result, "run_dir": str(teacher_run_dir(config, kind))}
+    teacher_dims, teacher_metrics = {}, {}
+    for kind in teachers_needed(config):
+        teacher, t_result = get_teacher(config, prepared, kind, ctx)
+        attach_teacher(prepared.splits["train"], kind, teacher)
+        teacher_dims[kind] = embedding_dim(teacher)
+        teacher_metrics[kind] = t_result["test"]["accuracy"]
+    student = build_student(config["student"]["arch"], 3, len(prepared.label_names))
+    objective = build_objective(config, student, teacher_dims)
+    run_dir = _root(config) / f"{config['name']}_seed{config['seed']}"
+    folder = RunFolder(run_dir, config, resume=resume) if ctx.is_main else None
+    model, result = fit(objective, prepared.splits, prepared.label_names, _fit_config(config), folder, ctx, resume)
+    result["teacher_test_accuracy"] = teacher_metrics
+    if folder is not None:
+        folder.write_json("metrics.json", result)
+        if config["export"]:
+            export(config, model.cpu(), prepared, result, command)
+    return {**result, "run_dir": str(run_dir)}
+
+
+def export(config: dict[str, Any], model: torch.nn.Module, prepared: Prepared, result: dict, command: str | None):
+    from training.export import export_student
+
+    g = config["gaf"]
+    out = Path(config["export"])
+    test = result["test"]
+    return export_student(
+        model,
+        out,
+        model_id=f"{out.stem}-{config['student']['arch']}-{config['method']}-{config['dataset']['name']}",
+        labels=prepared.label_names,
+        rate_hz=prepared.spec.rate_hz,
+        window_samples=prepared.spec.window_samples,
+        hop_samples=prepared.spec.hop_samples,
+        image_size=int(g["image_size"]),
+        gaf_method=g["method"],
+        normalisation=g["normalisation"],
+        value_range=(-float(g["range"]), float(g["range"])) if g["normalisation"] == "fixed" else None,
+        architecture=config["student"]["arch"],
+        parity_windows=prepared.raw_acc["test"][:64],
+        provenance={
+            "dataset": config["dataset"]["name"],
+            "protocol": config["dataset"]["protocol"],
+            "method": config["method"],
+            "config": config["name"],
+            "seed": config["seed"],
+            "command": command or "",
+            "date": now_iso(),
+            "git_commit": git_commit(),
+            "metrics": {
+                "val_accuracy": result["val_accuracy"],
+                "test_accuracy": test["accuracy"],
+                "test_macro_f1": test["macro_f1"],
+                "n_train": result["n_train"],
+                "n_test": result["n_test"],
+                "teacher_test_accuracy": result.get("teacher_test_accuracy", {}),
+            },
+        },
+    )
+
+
+def command_line(argv: list[str]) -> str:
+    return "python -m training " + shlex.join(argv)
