@@ -91,7 +91,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_experiments(args: argparse.Namespace) -> int:
     from training.experiments import run_suite
 
-    run_suite(args.suite, args.seeds, args.out, args.only or None, cache=not args.no_cache)
+    run_suite(args.suite, args.seeds, args.out, args.only or None, cache=not args.no_cache, jobs=args.jobs)
     return 0
 
 
@@ -137,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     p.add_argument("--only", nargs="*", default=[], help="variant names to (re)run; others keep their results")
     p.add_argument("--out", default="runs/experiments")
+    p.add_argument("--jobs", type=int, default=2, help="parallel single-threaded runs (one per core)")
     p.add_argument("--no-cache", action="store_true")
     p.set_defaults(func=cmd_experiments)
 

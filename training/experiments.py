@@ -65,54 +65,101 @@ def _stats(values: list[float]) -> tuple[float, float]:
     return mean, std
 
 
-def run_suite(suite: str, seeds: list[int], out: str | Path, only: list[str] | None = None, cache: bool = True) -> dict:
+def _run_one(config_path: str, overrides: list[str], cache: bool) -> dict:
+    """One (variant, seed) run; a top-level function so a process pool can call it."""
     from training.pipeline import run
+
+    config = load_config(CONFIG_DIR / config_path, overrides)
+    t0 = time.perf_counter()
+    result = run(config, cache=cache)
+    return {
+        "seed": config["seed"],
+        "val_accuracy": result["val_accuracy"],
+        "test_accuracy": result["test"]["accuracy"],
+        "test_macro_f1": result["test"]["macro_f1"],
+        "best_epoch": result["best_epoch"],
+        "seconds": time.perf_counter() - t0,
+        "run_dir": result["run_dir"],
+    }
+
+
+def run_suite(
+    suite: str,
+    seeds: list[int],
+    out: str | Path,
+    only: list[str] | None = None,
+    cache: bool = True,
+    jobs: int = 1,
+) -> dict:
+    """Run the suite's variants x seeds; ``jobs`` > 1 runs that many single-threaded processes.
+
+    One process per core with one thread each beats one process with two threads here: torch's
+    worker threads spin when a core is taken, so two multi-threaded processes on two cores slow
+    each other down by orders of magnitude. Teachers are trained first (once per seed and kind),
+    so the students that share them never race to train the same one.
+    """
+    from training.pipeline import teachers_needed
 
     if suite not in SUITES:
         raise ValueError(f"suite: expected one of {sorted(SUITES)}, got {suite!r}")
+    order = [v.name for v in SUITES[suite]()]
     variants = [v for v in SUITES[suite]() if not only or v.name in only]
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     json_path = out / f"{suite}.json"
     previous = json.loads(json_path.read_text()) if json_path.is_file() else {}
     rows = {r["name"]: r for r in previous.get("variants", [])}
+    threads = 1 if jobs > 1 else 2
+
+    def overrides(v: Variant, seed: int) -> list[str]:
+        return [*v.overrides, f"seed={seed}", f"out={out / 'runs'}", f"name={v.name}", "progress=false",
+                f"optim.threads={threads}"]  # fmt: skip
+
+    teacher_jobs: dict[tuple[int, str], tuple[str, list[str]]] = {}
     for v in variants:
-        runs = []
         for seed in seeds:
-            overrides = [*v.overrides, f"seed={seed}", f"out={out / 'runs'}", f"name={v.name}", "progress=false"]
-            config = load_config(CONFIG_DIR / v.config, overrides)
-            t0 = time.perf_counter()
-            result = run(config, cache=cache)
-            seconds = time.perf_counter() - t0
-            runs.append(
-                {
-                    "seed": seed,
-                    "val_accuracy": result["val_accuracy"],
-                    "test_accuracy": result["test"]["accuracy"],
-                    "test_macro_f1": result["test"]["macro_f1"],
-                    "best_epoch": result["best_epoch"],
-                    "seconds": seconds,
-                    "run_dir": result["run_dir"],
-                }
-            )
-            print(
-                f"{v.name} seed {seed}: val {result['val_accuracy']:.3f} test acc {result['test']['accuracy']:.3f} "
-                f"macro-F1 {result['test']['macro_f1']:.3f} ({seconds:.0f} s)",
-                flush=True,
-            )
-        row = {"name": v.name, "note": v.note, "config": v.config, "overrides": list(v.overrides), "runs": runs}
-        for key in ("val_accuracy", "test_accuracy", "test_macro_f1"):
-            row[key] = _stats([r[key] for r in runs])
-        rows[v.name] = row
-        order = [x.name for x in SUITES[suite]()]
-        result_doc = {
-            "suite": suite,
-            "seeds": seeds,
-            "variants": sorted(rows.values(), key=lambda r: order.index(r["name"])),
+            config = load_config(CONFIG_DIR / v.config, overrides(v, seed))
+            kinds = [config["teacher"]["kind"]] if config["method"] == "teacher" else teachers_needed(config)
+            for kind in kinds:
+                teacher_cfg = str(Path(v.config).parent / "teacher.yaml")
+                teacher_jobs[(seed, kind)] = (
+                    teacher_cfg,
+                    [*overrides(v, seed), f"teacher.kind={kind}", "method=teacher"],
+                )
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for future in [pool.submit(_run_one, c, o, cache) for c, o in teacher_jobs.values()]:
+            future.result()
+        futures = {
+            (v.name, seed): pool.submit(_run_one, v.config, overrides(v, seed), cache)
+            for v in variants
+            for seed in seeds
         }
-        json_path.write_text(json.dumps(result_doc, indent=2) + "\n")
-    print(markdown_table(json.loads(json_path.read_text())))
-    return json.loads(json_path.read_text())
+        for v in variants:
+            runs = []
+            for seed in seeds:
+                r = futures[(v.name, seed)].result()
+                runs.append(r)
+                print(
+                    f"{v.name} seed {seed}: val {r['val_accuracy']:.3f} test acc {r['test_accuracy']:.3f} "
+                    f"macro-F1 {r['test_macro_f1']:.3f} ({r['seconds']:.0f} s)",
+                    flush=True,
+                )
+            row = {"name": v.name, "note": v.note, "config": v.config, "overrides": list(v.overrides), "runs": runs}
+            for key in ("val_accuracy", "test_accuracy", "test_macro_f1"):
+                row[key] = _stats([r[key] for r in runs])
+            rows[v.name] = row
+            doc = {
+                "suite": suite,
+                "seeds": seeds,
+                "variants": sorted(rows.values(), key=lambda r: order.index(r["name"])),
+            }
+            json_path.write_text(json.dumps(doc, indent=2) + "\n")
+    doc = json.loads(json_path.read_text())
+    print(markdown_table(doc))
+    return doc
 
 
 def markdown_table(doc: dict) -> str:

@@ -21,7 +21,7 @@ from har_kd_ros.gaf import gaf
 from training.data.pairing import WindowSpec, pair_recordings
 from training.data.protocols import get_protocol, split
 from training.engine.distributed import SINGLE_PROCESS, DistContext
-from training.engine.loop import FitConfig, Split, fit, load_checkpoint, predict
+from training.engine.loop import FitConfig, Split, fit, load_checkpoint, predict, seed_everything
 from training.engine.objectives import DASKObjective, PSKDObjective, SupervisedObjective, teacher_keys
 from training.engine.run import RunFolder, git_commit, now_iso
 from training.losses.acs import ACSWeights
@@ -124,7 +124,8 @@ def _root(config: dict[str, Any]) -> Path:
 
 def teacher_run_dir(config: dict[str, Any], kind: str) -> Path:
     """Teacher runs are keyed by everything that determines them (data, windows, teacher, seed)."""
-    key = {k: config[k] for k in ("dataset", "window", "teacher", "seed")}
+    key = {k: config[k] for k in ("dataset", "window", "seed")}
+    key["teacher"] = {k: v for k, v in config["teacher"].items() if k != "kind"}
     key["kind"] = kind
     key["optim.weight_decay"] = config["optim"]["weight_decay"]
     digest = hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:10]
@@ -137,6 +138,7 @@ def get_teacher(
     """A trained teacher of ``kind``: loaded from its run folder, or trained now on the train split."""
     t = config["teacher"]
     ctx.barrier()  # every rank decides train-or-load from the same files
+    seed_everything(int(config["seed"]))  # the initial weights are part of the run's seed
     model = build_teacher(kind, len(prepared.label_names), int(t["width"]), int(t["embedding"]))
     run_dir = teacher_run_dir(config, kind)
     metrics = run_dir / "metrics.json"
@@ -221,6 +223,7 @@ def run(
         attach_teacher(prepared.splits["train"], kind, teacher)
         teacher_dims[kind] = embedding_dim(teacher)
         teacher_metrics[kind] = t_result["test"]["accuracy"]
+    seed_everything(int(config["seed"]))
     student = build_student(config["student"]["arch"], 3, len(prepared.label_names))
     objective = build_objective(config, student, teacher_dims)
     run_dir = _root(config) / f"{config['name']}_seed{config['seed']}"
