@@ -21,6 +21,7 @@ DEFAULTS: dict[str, Any] = {
     "seed": 0,
     "out": "runs",
     "export": None,
+    "int8": None,  # with export: also write <stem>_int8.onnx, 'static' (QDQ, calibrated) or 'dynamic'
     "progress": True,  # tqdm bars (off in the experiment suite and tests)
     "dataset": {"name": "synthetic", "root": None, "protocol": "cross_subject", "val_fraction": 0.2, "options": {}},
     "window": {

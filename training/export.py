@@ -40,23 +40,9 @@ def export_student(
 ) -> ModelCard:
     """Write ``out_path`` (.onnx) and its card; check torch vs ONNX Runtime logits on real windows."""
     out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    wrapped = LogitsOnly(model).eval()
     example = torch.zeros(1, len(channels), image_size, image_size)
-    with warnings.catch_warnings():
-        # dynamo=False on purpose: the dynamo exporter needs onnxscript and an onnx that
-        # conflicts with mediapipe's protobuf pin (docs/ROS.md); the TorchScript path is exact here.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        torch.onnx.export(
-            wrapped,
-            (example,),
-            str(out_path),
-            input_names=[INPUT_NAME],
-            output_names=[OUTPUT_NAME],
-            dynamic_axes={INPUT_NAME: {0: "batch"}, OUTPUT_NAME: {0: "batch"}},
-            opset_version=17,
-            dynamo=False,
-        )
+    export_onnx(LogitsOnly(model).eval(), {INPUT_NAME: example}, out_path)
+    wrapped = LogitsOnly(model).eval()
     card = ModelCard(
         model_id=model_id,
         labels=tuple(labels),
@@ -85,6 +71,28 @@ def export_student(
         )
         card.save(out_path.with_suffix(".json"))
     return card
+
+
+def export_onnx(model: nn.Module, examples: dict[str, torch.Tensor], out_path: str | Path) -> Path:
+    """ONNX (opset 17) of a logits-only module with named inputs and a dynamic batch axis."""
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    axes = {name: {0: "batch"} for name in [*examples, OUTPUT_NAME]}
+    with warnings.catch_warnings():
+        # dynamo=False on purpose: the dynamo exporter needs onnxscript and an onnx that
+        # conflicts with mediapipe's protobuf pin (docs/ROS.md); the TorchScript path is exact here.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        torch.onnx.export(
+            model.eval(),
+            tuple(examples.values()),
+            str(out_path),
+            input_names=list(examples),
+            output_names=[OUTPUT_NAME],
+            dynamic_axes=axes,
+            opset_version=17,
+            dynamo=False,
+        )
+    return out_path
 
 
 def parity_check(model: nn.Module, onnx_path: Path, windows: np.ndarray, tolerance: float = 1e-4) -> float:

@@ -243,7 +243,7 @@ def export(config: dict[str, Any], model: torch.nn.Module, prepared: Prepared, r
     g = config["gaf"]
     out = Path(config["export"])
     test = result["test"]
-    return export_student(
+    card = export_student(
         model,
         out,
         model_id=f"{out.stem}-{config['student']['arch']}-{config['method']}-{config['dataset']['name']}",
@@ -276,6 +276,35 @@ def export(config: dict[str, Any], model: torch.nn.Module, prepared: Prepared, r
             },
         },
     )
+    if config["int8"]:
+        export_int8(out, card, prepared, config["int8"])
+    return card
+
+
+def export_int8(fp32_path: Path, card, prepared: Prepared, mode: str) -> Path:
+    """``<stem>_int8.onnx`` + card, calibrated on training windows; the card records the accuracy delta."""
+    from har_kd_ros.classifier import StudentClassifier
+    from har_kd_ros.model_card import ModelCard
+    from training.quantize import quantize_int8
+
+    fp32 = StudentClassifier(fp32_path)
+    calibration = fp32.encode(prepared.raw_acc["train"][:: max(1, len(prepared.raw_acc["train"]) // 256)])
+    out = fp32_path.with_name(fp32_path.stem + "_int8.onnx")
+    quantize_int8(fp32_path, out, calibration, card.input_name, mode)
+    test_windows, y = prepared.raw_acc["test"], prepared.splits["test"]["y"].numpy()
+    fp32_acc = float((fp32.probabilities(test_windows).argmax(1) == y).mean())
+    # the INT8 graph has the same input and output: the fp32 card, renamed, describes it
+    int8_card = ModelCard.from_dict({**card.to_dict(), "model_id": card.model_id + "-int8"})
+    int8_card.save(out.with_suffix(".json"))
+    int8_acc = float((StudentClassifier(out).probabilities(test_windows).argmax(1) == y).mean())
+    provenance = {
+        **card.provenance,
+        "int8": {"mode": mode, "quantised_from": fp32_path.name, "fp32_test_accuracy": fp32_acc,
+                 "int8_test_accuracy": int8_acc, "accuracy_delta": int8_acc - fp32_acc},
+    }  # fmt: skip
+    ModelCard.from_dict({**int8_card.to_dict(), "provenance": provenance}).save(out.with_suffix(".json"))
+    print(f"exported {out}: test accuracy {int8_acc:.4f} (fp32 {fp32_acc:.4f}, delta {int8_acc - fp32_acc:+.4f})")
+    return out
 
 
 def command_line(argv: list[str]) -> str:
