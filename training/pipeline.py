@@ -228,7 +228,9 @@ def run(
     objective = build_objective(config, student, teacher_dims)
     run_dir = _root(config) / f"{config['name']}_seed{config['seed']}"
     folder = RunFolder(run_dir, config, resume=resume) if ctx.is_main else None
-    model, result = fit(objective, prepared.splits, prepared.label_names, _fit_config(config), folder, ctx, resume)
+    model, result = fit(
+        objective, prepared.splits, prepared.label_names, _fit_config(config), folder, ctx, resume, run_dir
+    )
     result["teacher_test_accuracy"] = teacher_metrics
     if folder is not None:
         folder.write_json("metrics.json", result)

@@ -11,6 +11,7 @@ batch of an epoch is dropped, so BatchNorm never sees filler.
 from __future__ import annotations
 
 import copy
+import os
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,11 +99,13 @@ def fit(
     run: RunFolder | None,
     ctx: DistContext = SINGLE_PROCESS,
     resume: bool = False,
+    run_dir: str | Path | None = None,
 ) -> tuple[nn.Module, dict]:
     """Train ``objective.model`` on ``data['train']``, select on 'val', test once on 'test'.
 
-    ``run`` is only written by rank 0 (pass None on other ranks). With ``resume`` the loop
-    continues from ``last.pt`` in the run folder: same batches, same result as uninterrupted.
+    ``run`` is only written by rank 0 (pass None on other ranks). With ``resume`` every rank
+    continues from ``last.pt`` in ``run_dir`` (default: the run folder): same batches, same result
+    as an uninterrupted run.
     """
     seed_everything(config.seed)
     torch.set_num_threads(config.threads)
@@ -129,15 +132,16 @@ def fit(
     history: list[dict[str, float]] = []
     best_acc, best_epoch, best_state = -1.0, -1, None
     start = 1
-    last_path = Path(run.path) / "last.pt" if run is not None else None
+    folder = Path(run_dir) if run_dir is not None else (Path(run.path) if run is not None else None)
+    last_path = folder / "last.pt" if folder is not None else None
     if resume and last_path is not None and last_path.is_file():
         state = torch.load(last_path, map_location=ctx.device, weights_only=True)
         objective.load_state_dict(state["objective"])
         optimiser.load_state_dict(state["optimiser"])
         schedule.load_state_dict(state["schedule"])
         best_acc, best_epoch, start = state["best_acc"], state["best_epoch"], state["epoch"] + 1
-        best_state = torch.load(Path(run.path) / "best.pt", map_location="cpu", weights_only=True)
-        history = run.read_history()
+        best_state = torch.load(folder / "best.pt", map_location="cpu", weights_only=True)
+        history = run.read_history() if run is not None else []
     bar = tqdm(
         range(start, config.epochs + 1),
         desc=f"{type(objective).__name__} {type(model).__name__}",
@@ -182,10 +186,10 @@ def fit(
             best_acc, best_epoch = val_acc, epoch
             best_state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
             if run is not None:
-                torch.save(best_state, Path(run.path) / "best.pt")
+                _save_atomic(best_state, Path(run.path) / "best.pt")
         if run is not None:
             run.log_epoch(row)
-            torch.save(
+            _save_atomic(  # every epoch: what --resume continues from
                 {
                     "objective": objective.state_dict(),
                     "optimiser": optimiser.state_dict(),
@@ -216,6 +220,13 @@ def fit(
         run.plot_confusion(np.array(report["confusion_matrix"]), label_names, f"test accuracy {report['accuracy']:.3f}")
     ctx.barrier()
     return model.eval(), result
+
+
+def _save_atomic(obj: object, path: Path) -> None:
+    """Write then rename: a run killed mid-save leaves the previous checkpoint, never half a file."""
+    tmp = path.with_suffix(".tmp")
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
 
 
 def load_checkpoint(model: nn.Module, path: str | Path) -> nn.Module:
