@@ -17,7 +17,22 @@ def trained(tmp_path_factory):
     out = tmp_path_factory.mktemp("runs")
     model = out / "student.onnx"
     sets = [x for item in TINY for x in ("--set", item)]
-    code = main(["run", "--config", f"{CONFIGS}/supervised.yaml", "--out", str(out), "--export", str(model), "--seed", "1", "--set", "int8=static", *sets])
+    code = main(
+        [
+            "run",
+            "--config",
+            f"{CONFIGS}/supervised.yaml",
+            "--out",
+            str(out),
+            "--export",
+            str(model),
+            "--seed",
+            "1",
+            "--set",
+            "int8=static",
+            *sets,
+        ]
+    )
     assert code == 0
     return out, model
 
@@ -25,7 +40,15 @@ def trained(tmp_path_factory):
 def test_run_folder_holds_everything(trained):
     out, _ = trained
     run = out / "synthetic_cross_subject" / "supervised_seed1"
-    for name in ("config.json", "metrics.csv", "metrics.json", "best.pt", "last.pt", "curves.png", "confusion_matrix.png"):
+    for name in (
+        "config.json",
+        "metrics.csv",
+        "metrics.json",
+        "best.pt",
+        "last.pt",
+        "curves.png",
+        "confusion_matrix.png",
+    ):
         assert (run / name).is_file(), name
     metrics = json.loads((run / "metrics.json").read_text())
     assert {"accuracy", "macro_f1", "per_class_f1", "confusion_matrix"} <= set(metrics["test"])
