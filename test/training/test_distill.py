@@ -24,7 +24,7 @@ CONFIGS = "training/configs/synthetic"
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory):
     """One runs folder for the module, so each tiny teacher is trained once and then reused."""
-    from conftest import TINY
+    from tiny_config import TINY
 
     return [*TINY, f"out={tmp_path_factory.mktemp('distill')}"]
 

@@ -19,7 +19,7 @@ def _run(argv: list[str], cwd: Path) -> subprocess.CompletedProcess:
 
 @pytest.mark.skipif(not torch.distributed.is_available(), reason="torch built without torch.distributed")
 def test_two_processes_match_one_with_the_same_global_batch(tmp_path):
-    from conftest import TINY
+    from tiny_config import TINY
 
     sets = [x for item in TINY for x in ("--set", item)]
     common = ["-m", "training", "run", "--config", str(REPO / "training/configs/synthetic/teacher.yaml"), *sets,

@@ -12,7 +12,7 @@ CONFIGS = "training/configs/synthetic"
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
-    from conftest import TINY
+    from tiny_config import TINY
 
     out = tmp_path_factory.mktemp("runs")
     model = out / "student.onnx"
