@@ -41,8 +41,8 @@ def export_student(
     """Write ``out_path`` (.onnx) and its card; check torch vs ONNX Runtime logits on real windows."""
     out_path = Path(out_path)
     example = torch.zeros(1, len(channels), image_size, image_size)
-    export_onnx(LogitsOnly(model).eval(), {INPUT_NAME: example}, out_path)
     wrapped = LogitsOnly(model).eval()
+    export_onnx(wrapped, {INPUT_NAME: example}, out_path)
     card = ModelCard(
         model_id=model_id,
         labels=tuple(labels),

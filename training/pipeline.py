@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 from har_kd_ros.gaf import gaf
+from training.config import METHODS
 from training.data.pairing import WindowSpec, pair_recordings
 from training.data.protocols import get_protocol, split
 from training.engine.distributed import SINGLE_PROCESS, DistContext
@@ -63,6 +64,13 @@ def load_recordings(config: dict[str, Any], cache: bool = True) -> list:
     return load_dataset(ds["name"], ds["root"], cache=cache, **options)
 
 
+def gaf_value_range(gaf_config: dict[str, Any]) -> tuple[float, float] | None:
+    """The card's ``value_range``: +-range for fixed normalisation, none for per-window."""
+    if gaf_config["normalisation"] != "fixed":
+        return None
+    return (-float(gaf_config["range"]), float(gaf_config["range"]))
+
+
 def prepare(config: dict[str, Any], cache: bool = True) -> Prepared:
     recordings = load_recordings(config, cache)
     labels = label_names_of(config, recordings)
@@ -78,7 +86,7 @@ def prepare(config: dict[str, Any], cache: bool = True) -> Prepared:
     protocol = get_protocol(config["dataset"]["protocol"])
     sp = split(recordings, protocol, val_fraction=float(config["dataset"]["val_fraction"]), seed=config["seed"])
     g = config["gaf"]
-    value_range = (-float(g["range"]), float(g["range"])) if g["normalisation"] == "fixed" else None
+    value_range = gaf_value_range(g)
     splits, raw = {}, {}
     for part, idx in (("train", sp.train), ("val", sp.val), ("test", sp.test)):
         paired = pair_recordings([recordings[i] for i in idx], spec, labels)
@@ -97,11 +105,16 @@ def prepare(config: dict[str, Any], cache: bool = True) -> Prepared:
     return Prepared(labels, spec, splits, raw)
 
 
-def teacher_split(split_: Split, model: torch.nn.Module) -> Split:
-    """The samples a teacher can read: those with a tracked skeleton, if it reads skeletons."""
+def teacher_input_valid(split_: Split, model: torch.nn.Module) -> torch.Tensor:
+    """Which samples a teacher can read: those with a tracked skeleton, if it reads skeletons."""
     if "skeleton" not in model.inputs:
-        return split_
-    keep = split_["skeleton_valid"].nonzero().squeeze(1)
+        return torch.ones_like(split_["y"], dtype=torch.bool)
+    return split_["skeleton_valid"].clone()
+
+
+def teacher_split(split_: Split, model: torch.nn.Module) -> Split:
+    """The samples of ``split_`` a teacher can read (see :func:`teacher_input_valid`)."""
+    keep = teacher_input_valid(split_, model).nonzero().squeeze(1)
     return {k: v[keep] for k, v in split_.items()}
 
 
@@ -153,7 +166,7 @@ def get_teacher(
 def attach_teacher(split_: Split, kind: str, model: torch.nn.Module) -> None:
     """Add the frozen teacher's logits, embedding and validity for every sample of ``split_``."""
     logits_key, emb_key, valid_key = teacher_keys(kind)
-    valid = split_["skeleton_valid"].clone() if "skeleton" in model.inputs else torch.ones_like(split_["y"], dtype=bool)
+    valid = teacher_input_valid(split_, model)
     z, e = predict(model, split_)
     split_[logits_key] = z.masked_fill(~valid.unsqueeze(1), 0.0)
     split_[emb_key] = e.masked_fill(~valid.unsqueeze(1), 0.0)
@@ -195,7 +208,7 @@ def build_objective(config: dict[str, Any], student: torch.nn.Module, teacher_di
             int(config["optim"]["epochs"]),
             weights,
         )
-    raise ValueError(f"method: expected one of supervised, teacher, kd, vskd, pskd, got {method!r}")
+    raise ValueError(f"method: expected one of {METHODS}, got {method!r}")
 
 
 def teachers_needed(config: dict[str, Any]) -> list[str]:
@@ -256,7 +269,7 @@ def export(config: dict[str, Any], model: torch.nn.Module, prepared: Prepared, r
         image_size=int(g["image_size"]),
         gaf_method=g["method"],
         normalisation=g["normalisation"],
-        value_range=(-float(g["range"]), float(g["range"])) if g["normalisation"] == "fixed" else None,
+        value_range=gaf_value_range(g),
         architecture=config["student"]["arch"],
         parity_windows=prepared.raw_acc["test"][:64],
         provenance={

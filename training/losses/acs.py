@@ -107,9 +107,10 @@ class ACSLoss(nn.Module):
             use = a[j] > 0
             if not use.any():
                 continue
-            kd = soft_target_kd(student_logits[use], teacher_logits[j][use], w.temperature, reduction="none")
-            sem = self.semantic[j](student_emb[use], teacher_embs[j][use], reduction="none")
-            follow = follow.index_put((use.nonzero().squeeze(1),), a[j][use] * (kd + w.semantic * sem), accumulate=True)
+            # a[j] is 0 where teacher j is not followed, so those samples add exactly nothing
+            kd = soft_target_kd(student_logits, teacher_logits[j], w.temperature, reduction="none")
+            sem = self.semantic[j](student_emb, teacher_embs[j], reduction="none")
+            follow = follow + a[j] * (kd + w.semantic * sem)
             share = (m * a[j]).mean()
             if w.distance:
                 relational = relational + share * w.distance * rkd_distance(student_emb[use], teacher_embs[j][use])

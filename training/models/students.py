@@ -10,16 +10,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-
-class _Head(nn.Module):
-    def __init__(self, features: int, embedding: int, classes: int):
-        super().__init__()
-        self.embed = nn.Sequential(nn.Linear(features, embedding), nn.ReLU(inplace=True))
-        self.classify = nn.Linear(embedding, classes)
-
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        e = self.embed(x)
-        return self.classify(e), e
+from training.models.head import EmbeddingHead
 
 
 def _conv_bn(cin: int, cout: int, stride: int) -> nn.Sequential:
@@ -42,7 +33,7 @@ class EdgeStudent(nn.Module):
             nn.AdaptiveAvgPool2d(1),
             nn.Flatten(),
         )
-        self.head = _Head(8 * w, embedding, classes)
+        self.head = EmbeddingHead(8 * w, embedding, classes)
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         return self.head(self.features(x))
@@ -86,7 +77,7 @@ class ResNet18Student(nn.Module):
             layers += [_BasicBlock(cin, cout, stride), _BasicBlock(cout, cout, 1)]
             cin = cout
         self.features = nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten())
-        self.head = _Head(512, embedding, classes)
+        self.head = EmbeddingHead(512, embedding, classes)
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         return self.head(self.features(x))

@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from har_kd_ros.skeleton import CANONICAL_JOINTS
+from training.models.head import EmbeddingHead
 
 GRAVITY = 9.80665
 
@@ -59,17 +60,6 @@ class TemporalEncoder(nn.Module):
         return self.blocks(x).mean(dim=2)
 
 
-class _Head(nn.Module):
-    def __init__(self, features: int, embedding: int, classes: int):
-        super().__init__()
-        self.embed = nn.Sequential(nn.Linear(features, embedding), nn.ReLU(inplace=True))
-        self.classify = nn.Linear(embedding, classes)
-
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        e = self.embed(x)
-        return self.classify(e), e
-
-
 def skeleton_features(skeleton: torch.Tensor) -> torch.Tensor:
     """(N, F, J, 3) joint positions -> (N, 2*J*3, F): positions and frame-to-frame velocities."""
     n, f, j, c = skeleton.shape
@@ -86,7 +76,7 @@ class SkeletonTeacher(nn.Module):
     def __init__(self, classes: int, width: int = 64, embedding: int = 128, joints: int = len(CANONICAL_JOINTS)):
         super().__init__()
         self.encoder = TemporalEncoder(2 * joints * 3, width)
-        self.head = _Head(self.encoder.out_features, embedding, classes)
+        self.head = EmbeddingHead(self.encoder.out_features, embedding, classes)
 
     def forward(self, skeleton: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         return self.head(self.encoder(skeleton_features(skeleton)))
@@ -100,7 +90,7 @@ class AccTeacher(nn.Module):
     def __init__(self, classes: int, width: int = 64, embedding: int = 128, channels: int = 3):
         super().__init__()
         self.encoder = TemporalEncoder(channels, width, strides=(1, 2, 1, 2, 1, 2))
-        self.head = _Head(self.encoder.out_features, embedding, classes)
+        self.head = EmbeddingHead(self.encoder.out_features, embedding, classes)
 
     def forward(self, acc: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         return self.head(self.encoder(acc / GRAVITY))
@@ -115,7 +105,7 @@ class FusionTeacher(nn.Module):
         super().__init__()
         self.skeleton = TemporalEncoder(2 * joints * 3, width)
         self.acc = TemporalEncoder(3, width, strides=(1, 2, 1, 2, 1, 2))
-        self.head = _Head(self.skeleton.out_features + self.acc.out_features, embedding, classes)
+        self.head = EmbeddingHead(self.skeleton.out_features + self.acc.out_features, embedding, classes)
 
     def forward(self, skeleton: torch.Tensor, acc: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         features = torch.cat([self.skeleton(skeleton_features(skeleton)), self.acc(acc / GRAVITY)], dim=1)
