@@ -1,7 +1,8 @@
-"""A student on the robot: model card + ONNX Runtime session, windows in, probabilities out.
+"""Models on the robot: model card + ONNX Runtime session, windows in, probabilities out.
 
 The card is read and validated before the ONNX file is opened, then checked against the
-graph, so a student that would silently misread the IMU never starts.
+graph, so a model that would silently misread its input never starts. Students read IMU
+windows (GAF-encoded here), teachers read skeleton windows.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from har_kd_ros.model_card import ModelCard, ModelCardError, card_path_for, chec
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 DEFAULT_MODEL = MODELS_DIR / "student_default.onnx"
+DEFAULT_TEACHER = MODELS_DIR / "teacher_default.onnx"
 
 
 class ModelLoadError(RuntimeError):
@@ -45,12 +47,20 @@ class Prediction:
         return float(np.max(self.probabilities))
 
 
-class StudentClassifier:
-    """Loads ``model.onnx`` with its ``model.json`` card and classifies (C, W) IMU windows."""
+class OnnxModel:
+    """A card-described ONNX model: the card is validated before the graph is opened, then against it."""
 
-    def __init__(self, model_path: str | Path = DEFAULT_MODEL, threads: int = 1):
+    modality = ""
+
+    def __init__(self, model_path: str | Path, threads: int = 1):
         path = Path(model_path)
-        self.card = ModelCard.load(card_path_for(path))
+        card_path = card_path_for(path)
+        self.card = ModelCard.load(card_path)
+        if self.card.modality != self.modality:
+            raise ModelCardError(
+                f"{card_path}: field 'modality': expected {self.modality!r} for a {type(self).__name__}, "
+                f"got {self.card.modality!r}"
+            )
         if not path.is_file():
             raise ModelLoadError(f"{path}: model file not found")
         import onnxruntime as ort  # deferred: importing it costs ~0.2 s and tests of the card need none
@@ -67,13 +77,31 @@ class StudentClassifier:
             self.card,
             [(i.name, list(i.shape)) for i in self.session.get_inputs()],
             [(o.name, list(o.shape)) for o in self.session.get_outputs()],
-            str(card_path_for(path)),
+            str(card_path),
         )
         self.path = path
 
     @property
     def labels(self) -> tuple[str, ...]:
         return self.card.labels
+
+    def _run(self, inputs: np.ndarray, outputs: list[str]) -> list[np.ndarray]:
+        return self.session.run(outputs, {self.card.input_name: inputs})
+
+    def predict(self, window: np.ndarray, t_end: float = float("nan")) -> Prediction:
+        return Prediction(self.probabilities(window), self.labels, t_end)
+
+    def probabilities(self, windows: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class StudentClassifier(OnnxModel):
+    """Loads ``model.onnx`` with its ``model.json`` card and classifies (C, W) IMU windows."""
+
+    modality = "imu_gaf"
+
+    def __init__(self, model_path: str | Path = DEFAULT_MODEL, threads: int = 1):
+        super().__init__(model_path, threads)
 
     def encode(self, windows: np.ndarray) -> np.ndarray:
         """(N, C, W) windows -> (N, C, S, S) GAF images, exactly as in training."""
@@ -88,9 +116,41 @@ class StudentClassifier:
         expected = (len(self.card.channels), self.card.window_samples)
         if x.ndim != 3 or x.shape[1:] != expected:
             raise ModelCardError(f"windows: expected (N, {expected[0]}, {expected[1]}) per the card, got {x.shape}")
-        logits = self.session.run([self.card.output_name], {self.card.input_name: self.encode(x)})[0]
+        logits = self._run(self.encode(x), [self.card.output_name])[0]
         p = softmax(logits.astype(np.float64))
         return p[0] if single else p
 
-    def predict(self, window: np.ndarray, t_end: float = float("nan")) -> Prediction:
-        return Prediction(self.probabilities(window), self.labels, t_end)
+
+class TeacherClassifier(OnnxModel):
+    """A skeleton teacher: (F, 16, 3) canonical body-frame windows -> class probabilities.
+
+    Its windows come from :mod:`har_kd_ros.skeleton_window`, the code training pairs with.
+    """
+
+    modality = "skeleton"
+
+    def __init__(self, model_path: str | Path = DEFAULT_TEACHER, threads: int = 1):
+        super().__init__(model_path, threads)
+
+    def _check(self, windows: np.ndarray) -> tuple[np.ndarray, bool]:
+        x = np.asarray(windows, dtype=np.float32)
+        single = x.ndim == 3
+        if single:
+            x = x[None]
+        expected = (self.card.skeleton_frames, len(self.card.joints), 3)
+        if x.ndim != 4 or x.shape[1:] != expected:
+            raise ModelCardError(f"windows: expected (N, {', '.join(map(str, expected))}) per the card, got {x.shape}")
+        return x, single
+
+    def logits_and_embedding(self, windows: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """(N, F, 16, 3) -> logits (N, K) and, if the model exports one, the embedding (N, D)."""
+        x, _ = self._check(windows)
+        if not self.card.embedding_name:
+            return self._run(x, [self.card.output_name])[0], None
+        logits, embedding = self._run(x, [self.card.output_name, self.card.embedding_name])
+        return logits, embedding
+
+    def probabilities(self, windows: np.ndarray) -> np.ndarray:
+        x, single = self._check(windows)
+        p = softmax(self._run(x, [self.card.output_name])[0].astype(np.float64))
+        return p[0] if single else p

@@ -1,9 +1,14 @@
 """The model card: a JSON beside each .onnx holding everything training and runtime must share.
 
-A student is only correct on the robot if the robot windows, encodes and labels the IMU
+A model is only correct on the robot if the robot windows, encodes and labels its input
 exactly as training did; the card is that contract. It is validated field by field before
 the ONNX file it sits beside is opened, then against the ONNX graph itself, and every
 mismatch is one line naming the field.
+
+Two modalities: ``imu_gaf`` (an accelerometer student: IMU windows -> GAF images) and
+``skeleton`` (a skeleton teacher: canonical joints over the same time span, in the body
+frame). Both are timed by the IMU grid (rate, window, hop), so a teacher's window covers
+exactly the span of the student window it labels.
 """
 
 from __future__ import annotations
@@ -15,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from har_kd_ros.gaf import METHODS, NORMALISATIONS
+from har_kd_ros.skeleton import CANONICAL_JOINTS
 
 SCHEMA_VERSION = 1
-MODALITIES = ("imu_gaf",)
+MODALITIES = ("imu_gaf", "skeleton")
 GRAVITY = ("included", "removed")
 ACC_UNITS = ("m/s^2",)
 
@@ -28,25 +34,33 @@ class ModelCardError(ValueError):
 
 @dataclass(frozen=True)
 class ModelCard:
-    """What a student expects and where it came from (see docs/model_card.md)."""
+    """What a model expects and where it came from (see docs/model_card.md)."""
 
     model_id: str
     labels: tuple[str, ...]
     sample_rate_hz: float
     window_samples: int
     hop_samples: int
-    channels: tuple[str, ...]
-    units: str
-    gravity: str
-    sensor_location: str
-    gaf_method: str
-    image_size: int
-    normalisation: str
     input_name: str
     input_shape: tuple[Any, ...]
     output_name: str
-    value_range: tuple[float, float] | None = None
     modality: str = "imu_gaf"
+    # imu_gaf: the IMU channels and their GAF encoding
+    channels: tuple[str, ...] = ()
+    units: str = ""
+    gravity: str = ""
+    sensor_location: str = ""
+    gaf_method: str = ""
+    image_size: int = 0
+    normalisation: str = ""
+    value_range: tuple[float, float] | None = None
+    # skeleton: canonical joints resampled over the window's span
+    skeleton_frames: int = 0
+    joints: tuple[str, ...] = ()
+    body_frame: bool = True
+    root_relative: bool = False
+    min_coverage: float = 0.5
+    embedding_name: str = ""  # optional second output: the embedding distillation reads
     architecture: str = ""
     provenance: dict[str, Any] = field(default_factory=dict)
     schema_version: int = SCHEMA_VERSION
@@ -70,10 +84,11 @@ class ModelCard:
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        for key in ("labels", "channels", "input_shape", "value_range"):
+        for key in ("labels", "channels", "joints", "input_shape", "value_range"):
             if d[key] is not None:
                 d[key] = list(d[key])
-        return d
+        drop = _SKELETON_FIELDS if self.modality == "imu_gaf" else _IMU_FIELDS
+        return {k: v for k, v in d.items() if k not in drop}
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n")
@@ -94,72 +109,106 @@ class ModelCard:
         return _parse(raw, str(path))
 
 
+_IMU_FIELDS = ("channels", "units", "gravity", "sensor_location", "gaf_method", "image_size", "normalisation", "value_range")
+_SKELETON_FIELDS = ("skeleton_frames", "joints", "body_frame", "root_relative", "min_coverage")
+
+
 def card_path_for(model_path: str | Path) -> Path:
     """The card of ``model.onnx`` is ``model.json``."""
     return Path(model_path).with_suffix(".json")
 
 
-def _parse(raw: Any, source: str) -> ModelCard:
-    def fail(name: str, expected: str, got: Any) -> ModelCardError:
-        return ModelCardError(f"{source}: field '{name}': expected {expected}, got {got!r}")
+class _Fields:
+    """Typed access to a raw card; every failure is one line naming the field."""
 
-    if not isinstance(raw, dict):
-        raise ModelCardError(f"{source}: expected a JSON object, got {type(raw).__name__}")
+    def __init__(self, raw: dict[str, Any], source: str):
+        self.raw, self.source = raw, source
+
+    def fail(self, name: str, expected: str, got: Any) -> ModelCardError:
+        return ModelCardError(f"{self.source}: field '{name}': expected {expected}, got {got!r}")
 
     def get(
-        name: str, types: type | tuple[type, ...], expected: str, required: bool = True, default: Any = None
+        self, name: str, types: type | tuple[type, ...], expected: str, required: bool = True, default: Any = None
     ) -> Any:
-        if name not in raw:
+        if name not in self.raw:
             if required:
-                raise ModelCardError(f"{source}: field '{name}' is missing ({expected})")
+                raise ModelCardError(f"{self.source}: field '{name}' is missing ({expected})")
             return default
-        value = raw[name]
-        if isinstance(value, bool) or not isinstance(value, types):
-            raise fail(name, expected, value)
+        value = self.raw[name]
+        if (types is not bool and isinstance(value, bool)) or not isinstance(value, types):
+            raise self.fail(name, expected, value)
         return value
 
-    version = get("schema_version", int, f"schema version {SCHEMA_VERSION}", required=False, default=SCHEMA_VERSION)
-    if version != SCHEMA_VERSION:
-        raise fail("schema_version", str(SCHEMA_VERSION), version)
-    modality = get("modality", str, f"one of {MODALITIES}", required=False, default="imu_gaf")
-    if modality not in MODALITIES:
-        raise fail("modality", f"one of {MODALITIES}", modality)
-
-    def str_list(name: str, minimum: int) -> tuple[str, ...]:
-        value = get(name, list, f"a list of at least {minimum} non-empty strings")
+    def str_list(self, name: str, minimum: int) -> tuple[str, ...]:
+        expected = f"a list of at least {minimum} non-empty strings"
+        value = self.get(name, list, expected)
         if len(value) < minimum or not all(isinstance(v, str) and v for v in value):
-            raise fail(name, f"a list of at least {minimum} non-empty strings", value)
+            raise self.fail(name, expected, value)
         if len(set(value)) != len(value):
-            raise fail(name, "unique names", value)
+            raise self.fail(name, "unique names", value)
         return tuple(value)
 
-    labels = str_list("labels", 2)
-    channels = str_list("channels", 1)
-    rate = get("sample_rate_hz", (int, float), "a positive number of Hz")
+    def choice(self, name: str, options: tuple[str, ...], expected: str | None = None) -> str:
+        expected = expected or f"one of {options}"
+        value = self.get(name, str, expected)
+        if value not in options:
+            raise self.fail(name, expected, value)
+        return value
+
+
+def _parse(raw: Any, source: str) -> ModelCard:
+    if not isinstance(raw, dict):
+        raise ModelCardError(f"{source}: expected a JSON object, got {type(raw).__name__}")
+    f = _Fields(raw, source)
+    version = f.get("schema_version", int, f"schema version {SCHEMA_VERSION}", required=False, default=SCHEMA_VERSION)
+    if version != SCHEMA_VERSION:
+        raise f.fail("schema_version", str(SCHEMA_VERSION), version)
+    modality = f.get("modality", str, f"one of {MODALITIES}", required=False, default="imu_gaf")
+    if modality not in MODALITIES:
+        raise f.fail("modality", f"one of {MODALITIES}", modality)
+    labels = f.str_list("labels", 2)
+    rate = f.get("sample_rate_hz", (int, float), "a positive number of Hz")
     if not (math.isfinite(rate) and rate > 0):
-        raise fail("sample_rate_hz", "a positive number of Hz", rate)
-    window = get("window_samples", int, "an integer >= 2")
+        raise f.fail("sample_rate_hz", "a positive number of Hz", rate)
+    window = f.get("window_samples", int, "an integer >= 2")
     if window < 2:
-        raise fail("window_samples", "an integer >= 2", window)
-    hop = get("hop_samples", int, "an integer in [1, window_samples]")
+        raise f.fail("window_samples", "an integer >= 2", window)
+    hop = f.get("hop_samples", int, "an integer in [1, window_samples]")
     if not 1 <= hop <= window:
-        raise fail("hop_samples", f"an integer in [1, {window}]", hop)
-    units = get("units", str, f"one of {ACC_UNITS} (REP 145)")
-    if units not in ACC_UNITS:
-        raise fail("units", f"one of {ACC_UNITS} (REP 145)", units)
-    gravity = get("gravity", str, f"one of {GRAVITY}")
-    if gravity not in GRAVITY:
-        raise fail("gravity", f"one of {GRAVITY}", gravity)
-    method = get("gaf_method", str, f"one of {METHODS}")
-    if method not in METHODS:
-        raise fail("gaf_method", f"one of {METHODS}", method)
-    image_size = get("image_size", int, f"an integer in [1, {window}]")
+        raise f.fail("hop_samples", f"an integer in [1, {window}]", hop)
+    input_shape = f.get("input_shape", list, "a list of dimensions")
+    specific = _parse_imu(f, window, input_shape) if modality == "imu_gaf" else _parse_skeleton(f, input_shape)
+    model_id = f.get("model_id", str, "a non-empty string")
+    if not model_id:
+        raise f.fail("model_id", "a non-empty string", model_id)
+    return ModelCard(
+        model_id=model_id,
+        labels=labels,
+        sample_rate_hz=float(rate),
+        window_samples=window,
+        hop_samples=hop,
+        input_name=f.get("input_name", str, "the ONNX input name"),
+        input_shape=tuple(input_shape),
+        output_name=f.get("output_name", str, "the ONNX output name"),
+        embedding_name=f.get("embedding_name", str, "the ONNX embedding output name", required=False, default=""),
+        modality=modality,
+        architecture=f.get("architecture", str, "a string", required=False, default=""),
+        provenance=f.get("provenance", dict, "an object", required=False, default={}),
+        schema_version=version,
+        **specific,
+    )
+
+
+def _parse_imu(f: _Fields, window: int, input_shape: list[Any]) -> dict[str, Any]:
+    channels = f.str_list("channels", 1)
+    units = f.choice("units", ACC_UNITS, f"one of {ACC_UNITS} (REP 145)")
+    gravity = f.choice("gravity", GRAVITY)
+    method = f.choice("gaf_method", METHODS)
+    image_size = f.get("image_size", int, f"an integer in [1, {window}]")
     if not 1 <= image_size <= window:
-        raise fail("image_size", f"an integer in [1, window_samples={window}]", image_size)
-    normalisation = get("normalisation", str, f"one of {NORMALISATIONS}")
-    if normalisation not in NORMALISATIONS:
-        raise fail("normalisation", f"one of {NORMALISATIONS}", normalisation)
-    value_range = get("value_range", (list, type(None)), "[low, high] with high > low", required=False)
+        raise f.fail("image_size", f"an integer in [1, window_samples={window}]", image_size)
+    normalisation = f.choice("normalisation", NORMALISATIONS)
+    value_range = f.get("value_range", (list, type(None)), "[low, high] with high > low", required=False)
     if value_range is not None:
         ok = (
             len(value_range) == 2
@@ -167,40 +216,45 @@ def _parse(raw: Any, source: str) -> ModelCard:
             and value_range[1] > value_range[0]
         )
         if not ok:
-            raise fail("value_range", "[low, high] with high > low", value_range)
+            raise f.fail("value_range", "[low, high] with high > low", value_range)
         value_range = (float(value_range[0]), float(value_range[1]))
     if normalisation == "fixed" and value_range is None:
-        raise fail("value_range", "[low, high] because normalisation is 'fixed'", None)
-    input_shape = get("input_shape", list, "[batch, channels, image_size, image_size]")
+        raise f.fail("value_range", "[low, high] because normalisation is 'fixed'", None)
     expected_shape = [len(channels), image_size, image_size]
     if len(input_shape) != 4 or list(input_shape[1:]) != expected_shape:
-        raise fail("input_shape", f"[batch, {', '.join(map(str, expected_shape))}]", input_shape)
-    provenance = get("provenance", dict, "an object", required=False, default={})
-    model_id = get("model_id", str, "a non-empty string")
-    if not model_id:
-        raise fail("model_id", "a non-empty string", model_id)
-    return ModelCard(
-        model_id=model_id,
-        labels=labels,
-        sample_rate_hz=float(rate),
-        window_samples=window,
-        hop_samples=hop,
-        channels=channels,
-        units=units,
-        gravity=gravity,
-        sensor_location=get("sensor_location", str, "a string such as 'right_wrist'"),
-        gaf_method=method,
-        image_size=image_size,
-        normalisation=normalisation,
-        value_range=value_range,
-        input_name=get("input_name", str, "the ONNX input name"),
-        input_shape=tuple(input_shape),
-        output_name=get("output_name", str, "the ONNX output name"),
-        modality=modality,
-        architecture=get("architecture", str, "a string", required=False, default=""),
-        provenance=provenance,
-        schema_version=version,
-    )
+        raise f.fail("input_shape", f"[batch, {', '.join(map(str, expected_shape))}]", input_shape)
+    return {
+        "channels": channels,
+        "units": units,
+        "gravity": gravity,
+        "sensor_location": f.get("sensor_location", str, "a string such as 'right_wrist'"),
+        "gaf_method": method,
+        "image_size": image_size,
+        "normalisation": normalisation,
+        "value_range": value_range,
+    }
+
+
+def _parse_skeleton(f: _Fields, input_shape: list[Any]) -> dict[str, Any]:
+    frames = f.get("skeleton_frames", int, "an integer >= 2")
+    if frames < 2:
+        raise f.fail("skeleton_frames", "an integer >= 2", frames)
+    joints = f.str_list("joints", 1)
+    if joints != CANONICAL_JOINTS:
+        raise f.fail("joints", f"the canonical joints {list(CANONICAL_JOINTS)}", list(joints))
+    coverage = f.get("min_coverage", (int, float), "a number in [0, 1]", required=False, default=0.5)
+    if not 0.0 <= coverage <= 1.0:
+        raise f.fail("min_coverage", "a number in [0, 1]", coverage)
+    expected_shape = [frames, len(joints), 3]
+    if len(input_shape) != 4 or list(input_shape[1:]) != expected_shape:
+        raise f.fail("input_shape", f"[batch, {', '.join(map(str, expected_shape))}]", input_shape)
+    return {
+        "skeleton_frames": frames,
+        "joints": joints,
+        "body_frame": f.get("body_frame", bool, "true or false", required=False, default=True),
+        "root_relative": f.get("root_relative", bool, "true or false", required=False, default=False),
+        "min_coverage": float(coverage),
+    }
 
 
 def check_against_graph(
@@ -236,4 +290,8 @@ def check_against_graph(
     if len(out_shape) != 2 or not dims_agree(out_shape[1:], [len(card.labels)]):
         raise ModelCardError(
             f"{source}: field 'labels': card has {len(card.labels)} labels, model output shape is {out_shape}"
+        )
+    if card.embedding_name and card.embedding_name not in out_by_name:
+        raise ModelCardError(
+            f"{source}: field 'embedding_name': {card.embedding_name!r} is not an output of the model (outputs: {sorted(out_by_name)})"
         )

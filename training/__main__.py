@@ -101,6 +101,7 @@ def cmd_demo_recording(args: argparse.Namespace) -> int:
 
     activities = tuple(args.activities.split(",")) if args.activities else ACTIVITIES
     rec = generate_stream(activities, segment_s=args.segment, seed=args.seed)
+    rec = rec.with_(skeleton=rec.skeleton.astype("float32"))  # mm-level noise: float32 halves the file
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     save_npz(rec, args.out)
     print(

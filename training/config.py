@@ -31,6 +31,9 @@ DEFAULTS: dict[str, Any] = {
         "skeleton_frames": 32,
         "max_gap_s": 0.5,
         "min_skeleton_coverage": 0.5,
+        # subtract each frame's pelvis: what MediaPipe world landmarks (hip-centred) can offer, so
+        # a teacher trained this way labels camera skeletons; off keeps whole-body translation
+        "root_relative": False,
     },
     "gaf": {"method": "summation", "image_size": 64, "normalisation": "fixed", "range": 40.0},
     # threads: 1 by default: torch worker threads spin when another process holds a core, which slows

@@ -1,4 +1,5 @@
-"""Export a trained student to ONNX with its model card, and prove the runtime sees the same model."""
+"""Export a trained student or skeleton teacher to ONNX with its model card, and prove the runtime
+sees the same model (torch vs ONNX Runtime on real inputs)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ import numpy as np
 import torch
 from torch import nn
 
-from har_kd_ros.classifier import StudentClassifier
+from har_kd_ros.classifier import StudentClassifier, TeacherClassifier
 from har_kd_ros.model_card import ModelCard
+from har_kd_ros.skeleton import CANONICAL_JOINTS
 from training.models.students import LogitsOnly
 
 INPUT_NAME = "gaf"
 OUTPUT_NAME = "logits"
+TEACHER_INPUT_NAME = "skeleton"
+EMBEDDING_NAME = "embedding"
 
 
 def export_student(
@@ -73,11 +77,13 @@ def export_student(
     return card
 
 
-def export_onnx(model: nn.Module, examples: dict[str, torch.Tensor], out_path: str | Path) -> Path:
-    """ONNX (opset 17) of a logits-only module with named inputs and a dynamic batch axis."""
+def export_onnx(
+    model: nn.Module, examples: dict[str, torch.Tensor], out_path: str | Path, outputs: tuple[str, ...] = (OUTPUT_NAME,)
+) -> Path:
+    """ONNX (opset 17) of a module with named inputs and outputs and a dynamic batch axis."""
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    axes = {name: {0: "batch"} for name in [*examples, OUTPUT_NAME]}
+    axes = {name: {0: "batch"} for name in [*examples, *outputs]}
     with warnings.catch_warnings():
         # dynamo=False on purpose: the dynamo exporter needs onnxscript and an onnx that
         # conflicts with mediapipe's protobuf pin (docs/ROS.md); the TorchScript path is exact here.
@@ -87,7 +93,7 @@ def export_onnx(model: nn.Module, examples: dict[str, torch.Tensor], out_path: s
             tuple(examples.values()),
             str(out_path),
             input_names=list(examples),
-            output_names=[OUTPUT_NAME],
+            output_names=list(outputs),
             dynamic_axes=axes,
             opset_version=17,
             dynamo=False,
@@ -106,3 +112,63 @@ def parity_check(model: nn.Module, onnx_path: Path, windows: np.ndarray, toleran
     if diff > tolerance:
         raise RuntimeError(f"{onnx_path}: ONNX logits differ from torch by {diff:.2e} (> {tolerance:.0e})")
     return diff
+
+
+def export_teacher(
+    model: nn.Module,
+    out_path: str | Path,
+    *,
+    model_id: str,
+    labels: tuple[str, ...],
+    rate_hz: float,
+    window_samples: int,
+    hop_samples: int,
+    skeleton_frames: int,
+    min_coverage: float,
+    body_frame: bool = True,
+    root_relative: bool = False,
+    architecture: str = "skeleton_tcn",
+    provenance: dict[str, Any] | None = None,
+    parity_windows: np.ndarray | None = None,
+) -> ModelCard:
+    """Write a skeleton teacher (logits and embedding outputs) and its card for teacher_node.
+
+    The embedding is exported too, so a student can be distilled from the ONNX teacher alone
+    (relational and semantic terms need it), e.g. when retraining from recorded bags.
+    """
+    out_path = Path(out_path)
+    example = torch.zeros(1, skeleton_frames, len(CANONICAL_JOINTS), 3)
+    export_onnx(model.eval(), {TEACHER_INPUT_NAME: example}, out_path, (OUTPUT_NAME, EMBEDDING_NAME))
+    card = ModelCard(
+        model_id=model_id,
+        labels=tuple(labels),
+        sample_rate_hz=float(rate_hz),
+        window_samples=window_samples,
+        hop_samples=hop_samples,
+        modality="skeleton",
+        skeleton_frames=skeleton_frames,
+        joints=CANONICAL_JOINTS,
+        body_frame=body_frame,
+        root_relative=root_relative,
+        min_coverage=float(min_coverage),
+        input_name=TEACHER_INPUT_NAME,
+        input_shape=("batch", skeleton_frames, len(CANONICAL_JOINTS), 3),
+        output_name=OUTPUT_NAME,
+        embedding_name=EMBEDDING_NAME,
+        architecture=architecture,
+        provenance=dict(provenance or {}),
+    )
+    card.save(out_path.with_suffix(".json"))
+    if parity_windows is not None:
+        runtime = TeacherClassifier(out_path)
+        x = np.asarray(parity_windows, dtype=np.float32)
+        onnx_logits, onnx_emb = runtime.logits_and_embedding(x)
+        with torch.no_grad():
+            logits, emb = model(torch.from_numpy(x))
+        diff = float(max(np.abs(onnx_logits - logits.numpy()).max(), np.abs(onnx_emb - emb.numpy()).max()))
+        if diff > 1e-4:
+            raise RuntimeError(f"{out_path}: ONNX outputs differ from torch by {diff:.2e} (> 1e-04)")
+        provenance = {**card.provenance, "onnx_parity_max_abs_diff": diff}
+        card = ModelCard.from_dict({**card.to_dict(), "provenance": provenance})
+        card.save(out_path.with_suffix(".json"))
+    return card

@@ -82,6 +82,7 @@ def prepare(config: dict[str, Any], cache: bool = True) -> Prepared:
         skeleton_frames=int(w["skeleton_frames"]),
         max_gap_s=float(w["max_gap_s"]),
         min_skeleton_coverage=float(w["min_skeleton_coverage"]),
+        root_relative=bool(w["root_relative"]),
     )
     protocol = get_protocol(config["dataset"]["protocol"])
     sp = split(recordings, protocol, val_fraction=float(config["dataset"]["val_fraction"]), seed=config["seed"])
@@ -229,6 +230,8 @@ def run(
     if config["method"] == "teacher":
         kind = config["teacher"]["kind"]
         model, result = get_teacher(config, prepared, kind, ctx)
+        if config["export"] and ctx.is_main:
+            export_skeleton_teacher(config, model, prepared, result, command)
         return {**result, "run_dir": str(teacher_run_dir(config, kind))}
     teacher_dims, teacher_metrics = {}, {}
     for kind in teachers_needed(config):
@@ -293,6 +296,52 @@ def export(config: dict[str, Any], model: torch.nn.Module, prepared: Prepared, r
     )
     if config["int8"]:
         export_int8(out, card, prepared, config["int8"])
+    return card
+
+
+def export_skeleton_teacher(
+    config: dict[str, Any], model: torch.nn.Module, prepared: Prepared, result: dict, command: str | None
+):
+    """The teacher teacher_node runs: ONNX + a ``skeleton`` card timed like the students' windows."""
+    from training.export import export_teacher
+
+    kind = config["teacher"]["kind"]
+    if kind != "skeleton":
+        raise ValueError(f"export: only skeleton teachers run on the robot (teacher_node), got teacher.kind={kind!r}")
+    out = Path(config["export"])
+    test = teacher_split(prepared.splits["test"], model)
+    spec = prepared.spec
+    card = export_teacher(
+        model,
+        out,
+        model_id=f"{out.stem}-skeleton-teacher-{config['dataset']['name']}",
+        labels=prepared.label_names,
+        rate_hz=spec.rate_hz,
+        window_samples=spec.window_samples,
+        hop_samples=spec.hop_samples,
+        skeleton_frames=spec.skeleton_frames,
+        min_coverage=spec.min_skeleton_coverage,
+        body_frame=spec.body_frame,
+        root_relative=spec.root_relative,
+        parity_windows=test["skeleton"][:64].numpy(),
+        provenance={
+            "dataset": config["dataset"]["name"],
+            "protocol": config["dataset"]["protocol"],
+            "method": "teacher",
+            "config": config["name"],
+            "seed": config["seed"],
+            "command": command or "",
+            "date": now_iso(),
+            "git_commit": git_commit(),
+            "metrics": {
+                "val_accuracy": result["val_accuracy"],
+                "test_accuracy": result["test"]["accuracy"],
+                "test_macro_f1": result["test"]["macro_f1"],
+                "n_train": result["n_train"],
+                "n_test": result["n_test"],
+            },
+        },
+    )
     return card
 
 

@@ -4,8 +4,9 @@ import shutil
 import numpy as np
 import pytest
 
-from har_kd_ros.classifier import DEFAULT_MODEL, ModelLoadError, StudentClassifier
+from har_kd_ros.classifier import DEFAULT_MODEL, DEFAULT_TEACHER, ModelLoadError, StudentClassifier, TeacherClassifier
 from har_kd_ros.model_card import ModelCard, ModelCardError, card_path_for
+from har_kd_ros.skeleton import CANONICAL_JOINTS
 
 
 @pytest.fixture
@@ -106,3 +107,63 @@ def test_classifier_rejects_windows_of_the_wrong_shape(default_student):
     p = default_student.probabilities(np.zeros((4, len(card.channels), card.window_samples)))
     assert p.shape == (4, len(card.labels))
     np.testing.assert_allclose(p.sum(axis=1), 1.0, atol=1e-6)
+
+
+# -- skeleton teachers ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def teacher_card_dict():
+    return json.loads(card_path_for(DEFAULT_TEACHER).read_text())
+
+
+def test_bundled_teacher_card_is_valid_and_round_trips(teacher_card_dict):
+    card = ModelCard.from_dict(teacher_card_dict)
+    assert card.modality == "skeleton" and card.joints == CANONICAL_JOINTS
+    assert card.input_shape[1:] == (card.skeleton_frames, len(CANONICAL_JOINTS), 3)
+    assert card.embedding_name and "gaf_method" not in card.to_dict()
+    assert ModelCard.from_dict(card.to_dict()) == card
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("skeleton_frames", 1),
+        ("joints", ["pelvis", "neck"]),
+        ("min_coverage", 1.5),
+        ("body_frame", "yes"),
+        ("input_shape", ["batch", 32, 16, 2]),
+        ("modality", "video"),
+    ],
+)
+def test_each_bad_teacher_field_is_named(teacher_card_dict, field, value):
+    teacher_card_dict[field] = value
+    with pytest.raises(ModelCardError, match=f"'{field}'") as info:
+        ModelCard.from_dict(teacher_card_dict, "teacher.json")
+    assert "\n" not in str(info.value)
+
+
+def test_a_teacher_is_not_loadable_as_a_student_and_vice_versa(tmp_path):
+    for source, loader in ((DEFAULT_TEACHER, StudentClassifier), (DEFAULT_MODEL, TeacherClassifier)):
+        with pytest.raises(ModelCardError, match="'modality'"):
+            loader(source)
+
+
+def test_teacher_embedding_output_must_exist(tmp_path, teacher_card_dict):
+    onnx = tmp_path / "teacher.onnx"
+    shutil.copy(DEFAULT_TEACHER, onnx)
+    onnx.with_suffix(".json").write_text(json.dumps({**teacher_card_dict, "embedding_name": "features"}))
+    with pytest.raises(ModelCardError, match="'embedding_name'"):
+        TeacherClassifier(onnx)
+
+
+def test_bundled_teacher_gives_probabilities_and_embeddings():
+    teacher = TeacherClassifier()
+    x = np.random.default_rng(0).normal(size=(5, teacher.card.skeleton_frames, 16, 3))
+    p = teacher.probabilities(x)
+    logits, embedding = teacher.logits_and_embedding(x)
+    assert p.shape == (5, len(teacher.labels)) and np.allclose(p.sum(1), 1.0)
+    assert embedding is not None and embedding.shape[0] == 5
+    assert np.array_equal(p.argmax(1), logits.argmax(1))
+    with pytest.raises(ModelCardError, match="windows"):
+        teacher.probabilities(x[:, :, :10])

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from har_kd_ros.recording import Recording
-from har_kd_ros.skeleton import CANONICAL_JOINTS, body_frame, to_canonical
+from har_kd_ros.skeleton import CANONICAL_JOINTS, to_canonical
+from har_kd_ros.skeleton_window import teacher_input
 from har_kd_ros.window import uniform_windows
 
 
@@ -28,6 +29,7 @@ class WindowSpec:
     max_gap_s: float = 0.5
     min_skeleton_coverage: float = 0.5
     body_frame: bool = True  # express each skeleton window in its own body frame (teacher input)
+    root_relative: bool = False  # subtract each frame's pelvis (as MediaPipe world landmarks are)
 
 
 @dataclass(frozen=True)
@@ -59,32 +61,6 @@ class PairedWindows:
         )
 
 
-def resample_skeleton(
-    t: np.ndarray, frames: np.ndarray, start: float, end: float, n_frames: int
-) -> tuple[np.ndarray, float]:
-    """Skeleton frames on ``n_frames`` points spanning [start, end], and the tracked coverage.
-
-    Dropped frames (NaN) are bridged by interpolating each coordinate over the tracked ones.
-    Coverage = tracked frames inside the span / frames the skeleton's rate promises there;
-    it is 0 unless tracking reaches both ends of the span (within 1.5 frame periods), so a
-    window is never paired with frames clamped from outside its time span.
-    """
-    tracked = np.isfinite(frames).all(axis=(1, 2))
-    out = np.full((n_frames, *frames.shape[1:]), np.nan)
-    if tracked.sum() < 2:
-        return out, 0.0
-    tt = t[tracked]
-    period = float(np.median(np.diff(t))) if t.size > 1 else np.inf
-    if tt[0] > start + 1.5 * period or tt[-1] < end - 1.5 * period:
-        return out, 0.0
-    inside = int(((tt >= start) & (tt <= end)).sum())
-    coverage = min(1.0, inside / max(1.0, (end - start) / period + 1.0))
-    grid = np.linspace(start, end, n_frames)
-    ff = frames[tracked].reshape(int(tracked.sum()), -1)
-    flat = np.stack([np.interp(grid, tt, ff[:, k]) for k in range(ff.shape[1])], axis=1)
-    return flat.reshape(n_frames, *frames.shape[1:]), coverage
-
-
 def pair_recording(
     rec: Recording, spec: WindowSpec
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -96,16 +72,18 @@ def pair_recording(
     if rec.skeleton is not None and rec.skeleton_t is not None and rec.topology is not None:
         canonical = to_canonical(rec.skeleton, rec.topology)
         for i in range(n):
-            frames, coverage = resample_skeleton(
-                rec.skeleton_t, canonical, w.t_start[i], w.t_end[i], spec.skeleton_frames
+            frames = teacher_input(
+                rec.skeleton_t,
+                canonical,
+                w.t_start[i],
+                w.t_end[i],
+                spec.skeleton_frames,
+                spec.min_skeleton_coverage,
+                spec.body_frame,
+                spec.root_relative,
             )
-            if coverage < spec.min_skeleton_coverage or not np.isfinite(frames).all():
-                continue
-            try:
-                skel[i] = body_frame(frames) if spec.body_frame else frames
-            except ValueError:  # a degenerate body (zero torso): no teacher input for this span
-                continue
-            valid[i] = True
+            if frames is not None:
+                skel[i], valid[i] = frames, True
     return w.data, skel, valid, w.t_start, w.t_end
 
 

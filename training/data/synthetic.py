@@ -487,14 +487,20 @@ def generate_stream(
     segment_s: float = 10.0,
     seed: int = 0,
     subject_index: int = 99,
+    skeleton_topology: str = "mediapipe_pose",
 ) -> Recording:
     """A continuous recording of one subject doing ``activities`` in turn, with labelled segments.
 
     This is what ships as the replay demo: a held-out subject the bundled student never saw.
+    The skeleton is in ``skeleton_topology``: ``mediapipe_pose`` (world landmarks, as
+    skeleton_node publishes them, so the replayed camera path looks like the real one) or
+    ``canonical``.
     """
+    if skeleton_topology not in ("mediapipe_pose", "canonical"):
+        raise ValueError(f"skeleton_topology: expected 'mediapipe_pose' or 'canonical', got {skeleton_topology!r}")
     root = np.random.default_rng([seed, subject_index])
     subject = make_subject(root, subject_index, left_handed_p=0.0)
-    acc, acc_t, gyro, segments = [], [], [], []
+    acc, acc_t, gyro, segments, skeleton, skeleton_t = [], [], [], [], [], []
     offset = 0.0
     for i, activity in enumerate(activities):
         # a posture change is over in ~2 s; a long static tail would just be "sitting"
@@ -505,6 +511,8 @@ def generate_stream(
         acc.append(rec.acc)
         gyro.append(rec.gyro)
         acc_t.append(rec.acc_t + offset)
+        skeleton.append(rec.skeleton if skeleton_topology == "canonical" else canonical_to_mediapipe(rec.skeleton))
+        skeleton_t.append(rec.skeleton_t + offset)
         segments.append(Segment(offset, offset + duration, activity))
         offset += duration
     return Recording(
@@ -516,6 +524,9 @@ def generate_stream(
         gyro=np.concatenate(gyro),
         gravity="included",
         location="right_wrist",
+        skeleton=np.concatenate(skeleton),
+        skeleton_t=np.concatenate(skeleton_t),
+        topology=skeleton_topology,
         source="synthetic",
         segments=tuple(segments),
     )
