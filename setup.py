@@ -32,6 +32,8 @@ setup(
             "imu_har_node = har_kd_ros.ros.imu_har_node:main",
             "imu_replay_node = har_kd_ros.ros.imu_replay_node:main",
             "activity_echo = har_kd_ros.ros.activity_echo_node:main",
+            "teacher_node = har_kd_ros.ros.teacher_node:main",
+            "skeleton_node = har_kd_ros.ros.skeleton_node:main",
         ],
     },
 )

@@ -109,7 +109,16 @@ class ModelCard:
         return _parse(raw, str(path))
 
 
-_IMU_FIELDS = ("channels", "units", "gravity", "sensor_location", "gaf_method", "image_size", "normalisation", "value_range")
+_IMU_FIELDS = (
+    "channels",
+    "units",
+    "gravity",
+    "sensor_location",
+    "gaf_method",
+    "image_size",
+    "normalisation",
+    "value_range",
+)
 _SKELETON_FIELDS = ("skeleton_frames", "joints", "body_frame", "root_relative", "min_coverage")
 
 

@@ -6,11 +6,15 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from builtin_interfaces.msg import Time
+from builtin_interfaces.msg import Duration, Time
 from diagnostic_msgs.msg import DiagnosticStatus, KeyValue
-from sensor_msgs.msg import Imu
+from geometry_msgs.msg import Point
+from sensor_msgs.msg import Imu, PointCloud2, PointField
+from std_msgs.msg import ColorRGBA
+from visualization_msgs.msg import Marker, MarkerArray
 
 from har_kd_ros.bag import stamp_seconds
+from har_kd_ros.pointcloud import POINT_STEP, SKELETON_FIELDS, decode_skeleton, encode_skeleton
 
 try:  # vision_msgs is a ROS package without a PyPI wheel: optional at run time
     from vision_msgs.msg import Classification, LabelInfo, ObjectHypothesis, VisionClass
@@ -92,3 +96,62 @@ def diagnostic_status(
     status.level = level  # DiagnosticStatus.OK / WARN / ERROR are bytes constants
     status.values = [KeyValue(key=k, value=str(v)) for k, v in values.items()]
     return status
+
+
+# -- skeletons ---------------------------------------------------------------------------------
+
+
+def skeleton_cloud(points: np.ndarray, visibility: np.ndarray, t: float, frame_id: str) -> PointCloud2:
+    """(J, 3) landmarks + (J,) visibility -> PointCloud2, one point per landmark in source order."""
+    msg = PointCloud2()
+    msg.header.stamp = seconds_to_stamp(t)
+    msg.header.frame_id = frame_id
+    msg.height, msg.width = 1, int(points.shape[0])
+    msg.fields = [PointField(name=n, offset=o, datatype=d, count=c) for n, o, d, c in SKELETON_FIELDS]
+    msg.is_bigendian = False
+    msg.point_step = POINT_STEP
+    msg.row_step = POINT_STEP * msg.width
+    msg.data = encode_skeleton(points, visibility)
+    msg.is_dense = True
+    return msg
+
+
+def skeleton_from_cloud(msg: PointCloud2) -> tuple[float, np.ndarray, np.ndarray]:
+    """PointCloud2 -> (stamp, (J, 3) positions, (J,) visibility); ValueError on a malformed cloud."""
+    fields = [(f.name, f.offset, f.datatype, f.count) for f in msg.fields]
+    n = int(msg.width) * int(msg.height)
+    xyz, visibility = decode_skeleton(fields, bytes(msg.data), int(msg.point_step), n, bool(msg.is_bigendian))
+    return stamp_seconds(msg.header.stamp), xyz, visibility
+
+
+def skeleton_markers(
+    points: np.ndarray,
+    visibility: np.ndarray,
+    bones: Sequence[tuple[int, int]],
+    t: float,
+    frame_id: str,
+    min_visibility: float,
+    namespace: str = "skeleton",
+) -> MarkerArray:
+    """Joints (spheres) and bones (lines) of the visible landmarks, for RViz; short lifetime so
+    a person who leaves the frame disappears from the display."""
+    visible = np.asarray(visibility) >= min_visibility
+
+    def marker(kind: int, marker_id: int, scale: float, color: tuple[float, float, float]) -> Marker:
+        m = Marker(ns=namespace, id=marker_id, type=kind, action=Marker.ADD)
+        m.header.stamp = seconds_to_stamp(t)
+        m.header.frame_id = frame_id
+        m.pose.orientation.w = 1.0
+        m.scale.x = m.scale.y = m.scale.z = scale
+        m.color = ColorRGBA(r=color[0], g=color[1], b=color[2], a=1.0)
+        m.lifetime = Duration(sec=0, nanosec=500_000_000)
+        return m
+
+    def point(i: int) -> Point:
+        return Point(x=float(points[i, 0]), y=float(points[i, 1]), z=float(points[i, 2]))
+
+    joints = marker(Marker.SPHERE_LIST, 0, 0.04, (0.1, 0.8, 0.2))
+    joints.points = [point(i) for i in np.flatnonzero(visible)]
+    lines = marker(Marker.LINE_LIST, 1, 0.015, (0.9, 0.9, 0.9))
+    lines.points = [point(i) for a, b in bones if visible[a] and visible[b] for i in (a, b)]
+    return MarkerArray(markers=[joints, lines])

@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import rclpy
@@ -27,6 +27,7 @@ from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy, qos_profi
 from sensor_msgs.msg import Imu
 from std_msgs.msg import String
 
+from har_kd_ros.agreement import AgreementTracker
 from har_kd_ros.classifier import DEFAULT_MODEL, ModelLoadError, StudentClassifier
 from har_kd_ros.model_card import ModelCardError
 from har_kd_ros.ros import convert
@@ -49,6 +50,10 @@ class HarConfig:
     imu_reliability: str
     imu_queue_depth: int
     executor: str
+    teacher_topic: str
+    agreement_window: int
+    agreement_tolerance: float
+    min_agreement: float
 
 
 def _range(lo: float, hi: float) -> list[FloatingPointRange]:
@@ -68,6 +73,10 @@ def declare_parameters(node: Node) -> HarConfig:
         ("imu_reliability", "best_effort", ParameterDescriptor(description="IMU subscription QoS: best_effort (REP 2003 sensor data) or reliable", read_only=True)),
         ("imu_queue_depth", 50, ParameterDescriptor(description="IMU subscription depth: every sample matters for a window, so deeper than the sensor-data default of 5", integer_range=[IntegerRange(from_value=1, to_value=10000, step=1)], read_only=True)),
         ("executor", "single_threaded", ParameterDescriptor(description="single_threaded or events (rclpy.experimental.EventsExecutor)", read_only=True)),
+        ("teacher_topic", "teacher/activity/classification", ParameterDescriptor(description="Teacher labels (vision_msgs/Classification) to measure agreement with; empty = off", read_only=True)),
+        ("agreement_window", 60, ParameterDescriptor(description="Student-teacher label pairs in the sliding agreement window", integer_range=[IntegerRange(from_value=1, to_value=100000, step=1)], read_only=True)),
+        ("agreement_tolerance", 0.5, ParameterDescriptor(description="Max seconds between a student and a teacher window end to pair them", floating_point_range=_range(0.01, 10.0), read_only=True)),
+        ("min_agreement", 0.6, ParameterDescriptor(description="Below this agreement (over a half-full window) /diagnostics warns that the student drifts", floating_point_range=_range(0.0, 1.0))),
     ]  # fmt: skip
     for name, default, descriptor in spec:
         node.declare_parameter(name, default, descriptor)
@@ -83,6 +92,10 @@ def declare_parameters(node: Node) -> HarConfig:
         imu_reliability=get("imu_reliability").value,
         imu_queue_depth=get("imu_queue_depth").value,
         executor=get("executor").value,
+        teacher_topic=get("teacher_topic").value,
+        agreement_window=get("agreement_window").value,
+        agreement_tolerance=get("agreement_tolerance").value,
+        min_agreement=get("min_agreement").value,
     )
     if config.imu_reliability not in ("best_effort", "reliable"):
         raise ValueError(f"imu_reliability: expected 'best_effort' or 'reliable', got {config.imu_reliability!r}")
@@ -128,6 +141,16 @@ class ImuHarNode(Node):
             depth=self.config.imu_queue_depth, reliability=reliability, durability=qos_profile_sensor_data.durability
         )
         self.create_subscription(Imu, "imu", self._on_imu, qos)
+        self.agreement: AgreementTracker | None = None
+        self._agreement_lock = threading.Lock()
+        if self.config.teacher_topic and self.classification_pub is not None:
+            self.agreement = AgreementTracker(
+                card.labels,
+                self.config.agreement_window,
+                self.config.agreement_tolerance,
+                max_wait_s=max(5.0, self.config.agreement_tolerance),
+            )
+            self.create_subscription(convert.Classification, self.config.teacher_topic, self._on_teacher, 10)
 
         # counters owned by the subscription thread (malformed/wrong frame) and the worker (latency)
         self.malformed = 0
@@ -153,7 +176,9 @@ class ImuHarNode(Node):
     def _validate_parameters(self, params: list[Parameter]) -> SetParametersResult:
         """No side effects here (ROS convention); ranges are enforced by the descriptors."""
         for p in params:
-            if p.name in ("min_confidence", "smoothing_alpha", "hysteresis") and not isinstance(p.value, float):
+            if p.name in ("min_confidence", "smoothing_alpha", "hysteresis", "min_agreement") and not isinstance(
+                p.value, float
+            ):
                 return SetParametersResult(successful=False, reason=f"{p.name}: expected a float")
         return SetParametersResult(successful=True)
 
@@ -166,6 +191,8 @@ class ImuHarNode(Node):
                 self.smoother.alpha = p.value
             elif p.name == "hysteresis":
                 self.smoother.hysteresis = p.value
+            elif p.name == "min_agreement":
+                self.config = replace(self.config, min_agreement=p.value)
 
     def _publish_label_info(self, threshold: float) -> None:
         if self.label_info_pub is not None:
@@ -192,6 +219,18 @@ class ImuHarNode(Node):
             self.malformed += 1
             if self.malformed == 1:
                 self.get_logger().warning(f"dropping malformed Imu message ({type(exc).__name__}: {exc})")
+
+    def _on_teacher(self, msg: object) -> None:
+        """A teacher label: the top result, stamped with the end of the teacher's window."""
+        try:
+            if not msg.results:
+                return
+            t = convert.stamp_to_seconds(msg.header.stamp)
+            with self._agreement_lock:
+                self.agreement.add_teacher(t, msg.results[0].class_id)
+        except Exception as exc:  # a running node never dies on a bad message
+            self.malformed += 1
+            self.get_logger().warning(f"dropping malformed teacher label ({type(exc).__name__}: {exc})", once=True)
 
     def _enqueue(self, item: tuple[Window, str, float]) -> None:
         try:
@@ -220,6 +259,10 @@ class ImuHarNode(Node):
                     )
                 self.activity_pub.publish(String(data=smoothed.label))
                 self.published += 1
+                if self.agreement is not None:
+                    top = self.classifier.labels[int(np.argmax(smoothed.probabilities))]
+                    with self._agreement_lock:
+                        self.agreement.add_student(window.t_end, top)
             except Exception as exc:  # keep serving: one failed window must not stop the worker
                 if rclpy.ok():
                     self.get_logger().error(f"inference failed: {type(exc).__name__}: {exc}")
@@ -271,7 +314,30 @@ class ImuHarNode(Node):
                 f"{self.get_name()}: activity classifier", values["model_id"], level, message, values
             )
         ]
+        if self.agreement is not None:
+            array.status.append(self._agreement_status(values["model_id"]))
         self.diagnostics_pub.publish(array)
+
+    def _agreement_status(self, model_id: str) -> DiagnosticStatus:
+        """Student vs camera teacher over the last pairs: a WARN tells the user the watch model drifts."""
+        with self._agreement_lock:
+            a = self.agreement.stats()
+        window = self.config.agreement_window
+        if a.pairs == 0:
+            level, message = DiagnosticStatus.OK, "no teacher labels to compare with"
+        elif a.pairs >= max(1, window // 2) and a.agreement < self.config.min_agreement:
+            level, message = DiagnosticStatus.WARN, f"student agrees with the teacher on {a.agreement:.0%}: drifting?"
+        else:
+            level, message = DiagnosticStatus.OK, f"student agrees with the teacher on {a.agreement:.0%}"
+        values = {
+            "agreement": "nan" if a.pairs == 0 else f"{a.agreement:.3f}",
+            "pairs_in_window": a.pairs,
+            "window": window,
+            "paired_total": a.paired_total,
+            "unpaired_total": a.unpaired_total,
+            "teacher_labels_unknown_to_student": a.teacher_label_unknown,
+        }
+        return convert.diagnostic_status(f"{self.get_name()}: teacher agreement", model_id, level, message, values)
 
 
 def _spin(node: ImuHarNode) -> None:

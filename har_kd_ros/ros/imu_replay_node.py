@@ -1,5 +1,9 @@
 """imu_replay: publish a recorded IMU stream as sensor_msgs/Imu at the recording's own pace.
 
+If the recording also holds a skeleton stream (the bundled demo holds MediaPipe-ordered world
+landmarks), it is published on ``skeleton`` as skeleton_node would publish it, on the same
+timeline: the camera path (teacher, agreement, recording) then works without a camera.
+
 Sources: the bundled demo recording (default), a portable NPZ/CSV recording, or a rosbag2
 (sqlite3/mcap). Each sample is stamped ``start + (t - t0)``, so the recording's jitter is
 preserved and a looped replay keeps moving forward in time. ``rate_scale`` speeds up the
@@ -13,11 +17,12 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import rclpy
 from rcl_interfaces.msg import FloatingPointRange, ParameterDescriptor
 from rclpy.node import Node
 from rclpy.qos import QoSProfile, ReliabilityPolicy
-from sensor_msgs.msg import Imu
+from sensor_msgs.msg import Imu, PointCloud2
 
 from har_kd_ros.bag import is_bag, read_imu
 from har_kd_ros.recording import Recording, RecordingError, load_recording
@@ -43,6 +48,8 @@ class ImuReplayNode(Node):
             "frame_id": ("imu_link", "frame_id of the published messages"),
             "loop": (False, "Start again at the end instead of exiting"),
             "rate_scale": (1.0, "Publishing speed-up; stamps keep the recording's timeline"),
+            "publish_skeleton": (True, "Also publish the recording's skeleton stream on 'skeleton' (if it has one)"),
+            "skeleton_frame_id": ("camera_link", "frame_id of the published skeletons"),
             "wait_for_subscribers": (
                 0,
                 "Hold the first sample until this many subscribers matched (0 = start at once)",
@@ -61,6 +68,11 @@ class ImuReplayNode(Node):
         self.rate_scale = get("rate_scale").value
         self.wait_for_subscribers = get("wait_for_subscribers").value
         self.has_gyro = self.recording.gyro is not None
+        rec = self.recording
+        self.skeleton_publisher = None
+        if get("publish_skeleton").value and rec.skeleton is not None and rec.skeleton.shape[2] == 3:
+            self.skeleton_frame_id = get("skeleton_frame_id").value
+            self.skeleton_publisher = self.create_publisher(PointCloud2, "skeleton", 10)
         # REP 2003: a driver publishes with the default (reliable) QoS; sensor-data subscribers still receive it.
         self.publisher = self.create_publisher(Imu, "imu", QoSProfile(depth=50, reliability=ReliabilityPolicy.RELIABLE))
         self.finished = False
@@ -74,6 +86,7 @@ class ImuReplayNode(Node):
 
     def _start_pass(self, stamp_origin: float) -> None:
         self._index = 0
+        self._skeleton_index = 0
         self._stamp_origin = stamp_origin
         self._wall_origin = time.monotonic()
 
@@ -98,6 +111,8 @@ class ImuReplayNode(Node):
             )
             self.publisher.publish(msg)
             self._index += 1
+        if self.skeleton_publisher is not None:
+            self._publish_skeletons(elapsed)
         if self._index >= rec.acc_t.size:
             if self.loop:
                 period = 1.0 / rec.acc_rate_hz
@@ -105,6 +120,21 @@ class ImuReplayNode(Node):
             elif not self.finished:
                 self.finished = True
                 self.get_logger().info("replay finished")
+
+    def _publish_skeletons(self, elapsed: float) -> None:
+        rec = self.recording
+        t0 = rec.acc_t[0]
+        while self._skeleton_index < rec.skeleton_t.size and rec.skeleton_t[self._skeleton_index] - t0 <= elapsed:
+            frame = rec.skeleton[self._skeleton_index]
+            t = self._stamp_origin + rec.skeleton_t[self._skeleton_index] - t0
+            self._skeleton_index += 1
+            tracked = np.isfinite(frame).all(axis=1)
+            if not tracked.any():  # nobody in view: skeleton_node publishes nothing either
+                continue
+            points = np.where(tracked[:, None], frame, 0.0)
+            self.skeleton_publisher.publish(
+                convert.skeleton_cloud(points, tracked.astype(np.float32), t, self.skeleton_frame_id)
+            )
 
 
 def _spin(node: ImuReplayNode) -> None:

@@ -35,6 +35,9 @@ def main() -> None:
         "diagnostics": [],
         "label_info": None,
         "thresholds": [],
+        "status": {},  # every /diagnostics status by name (several nodes publish there)
+        "teacher_activity": [],
+        "teacher_classification": [],
     }
 
     def on_imu(msg):
@@ -56,14 +59,29 @@ def main() -> None:
     node.create_subscription(String, "activity", lambda m: record["activity"].append([time.time(), m.data]), 50)
     if "--no-imu" not in sys.argv:  # a latency benchmark keeps the probe's own load minimal
         node.create_subscription(Imu, "imu", on_imu, qos_profile_sensor_data)
+
+    def on_diagnostics(msg):
+        for status in msg.status:
+            values = {kv.key: kv.value for kv in status.values}
+            level = status.level[0] if isinstance(status.level, bytes) else int(status.level)
+            entry = {"level": level, "message": status.message, **values}
+            record["status"].setdefault(status.name, []).append(entry)
+            if status.name.endswith("activity classifier"):
+                record["diagnostics"].append(values)
+
+    node.create_subscription(DiagnosticArray, "/diagnostics", on_diagnostics, 10)
     node.create_subscription(
-        DiagnosticArray,
-        "/diagnostics",
-        lambda m: record["diagnostics"].append({kv.key: kv.value for kv in m.status[0].values}),
-        10,
+        String, "teacher/activity", lambda m: record["teacher_activity"].append([time.time(), m.data]), 50
     )
     if Classification is not None:
         node.create_subscription(Classification, "activity/classification", on_classification, 50)
+
+        def on_teacher(msg):
+            record["teacher_classification"].append(
+                {"stamp": stamp_seconds(msg.header.stamp), "results": [(r.class_id, r.score) for r in msg.results]}
+            )
+
+        node.create_subscription(Classification, "teacher/activity/classification", on_teacher, 50)
         latched = QoSProfile(depth=1, durability=DurabilityPolicy.TRANSIENT_LOCAL)
 
         def on_label_info(msg):
