@@ -1,52 +1,102 @@
-"""Start the watch HAR pipeline: imu_har, and optionally imu_replay as the IMU source.
+"""Start the watch HAR pipeline: imu_har, the camera teacher path, replay and recording as asked.
 
 ros2 launch har_kd_ros watch_har.launch.py [model:=/path/student.onnx] [imu_topic:=/watch/imu]
-    [replay:=true|false] [params_file:=/path/params.yaml]
+    [replay:=true|false] [camera:=true image_topic:=/camera/image_raw] [teacher:=true|false]
+    [teacher_model:=/path/teacher.onnx] [record:=true bag:=/data/session1] [params_file:=...]
 
+- replay (default true): imu_replay plays the bundled demo (IMU, and its skeletons unless camera:=true).
+- camera: skeleton_node runs MediaPipe Pose on image_topic (needs the camera requirements).
+- teacher (default true): teacher_node labels skeletons; imu_har reports agreement in /diagnostics.
+- record: `ros2 bag record` of IMU, skeleton, teacher and student topics into `bag`, which
+  `python -m training` turns into a new student (README, "Record and retrain").
 Uses only the standard launch / launch_ros API (it needs a ROS 2 install).
 """
 
 import os
+from datetime import datetime
 
 from ament_index_python.packages import get_package_share_directory
-from launch.actions import DeclareLaunchArgument
+from launch.actions import DeclareLaunchArgument, ExecuteProcess
 from launch.conditions import IfCondition
-from launch.substitutions import LaunchConfiguration
+from launch.substitutions import LaunchConfiguration, PythonExpression
 from launch_ros.actions import Node
 
 from launch import LaunchDescription
 
+RECORDED_TOPICS = [
+    "skeleton",
+    "teacher/activity",
+    "teacher/activity/classification",
+    "activity",
+    "activity/classification",
+    "activity/label_info",
+]
+
 
 def generate_launch_description() -> LaunchDescription:
     share = get_package_share_directory("har_kd_ros")
-    model = LaunchConfiguration("model")
-    imu_topic = LaunchConfiguration("imu_topic")
-    params_file = LaunchConfiguration("params_file")
+    arg = LaunchConfiguration
+    params_file = arg("params_file")
+    camera_off = PythonExpression(["'", arg("camera"), "'.lower() != 'true'"])
     return LaunchDescription(
         [
             DeclareLaunchArgument("model", default_value="", description="Student .onnx; empty = bundled default"),
             DeclareLaunchArgument("imu_topic", default_value="imu", description="sensor_msgs/Imu topic to classify"),
             DeclareLaunchArgument("replay", default_value="true", description="Start imu_replay with the demo"),
+            DeclareLaunchArgument("camera", default_value="false", description="Start skeleton_node (MediaPipe)"),
+            DeclareLaunchArgument("image_topic", default_value="image", description="sensor_msgs/Image topic"),
+            DeclareLaunchArgument("teacher", default_value="true", description="Start teacher_node on 'skeleton'"),
+            DeclareLaunchArgument(
+                "teacher_model", default_value="", description="Skeleton teacher .onnx; empty = bundled"
+            ),
+            DeclareLaunchArgument("record", default_value="false", description="ros2 bag record the session"),
+            DeclareLaunchArgument(
+                "bag",
+                default_value="har_session_" + datetime.now().strftime("%Y%m%d_%H%M%S"),
+                description="Output folder of the recording (must not exist)",
+            ),
             DeclareLaunchArgument(
                 "params_file",
                 default_value=os.path.join(share, "config", "watch_har.yaml"),
-                description="Parameter YAML for both nodes",
+                description="Parameter YAML for all nodes",
             ),
             Node(
                 package="har_kd_ros",
                 executable="imu_replay_node",
                 name="imu_replay",
-                parameters=[params_file],
-                remappings=[("imu", imu_topic)],
-                condition=IfCondition(LaunchConfiguration("replay")),
+                parameters=[params_file, {"publish_skeleton": camera_off}],
+                remappings=[("imu", arg("imu_topic"))],
+                condition=IfCondition(arg("replay")),
                 output="screen",
             ),
             Node(
                 package="har_kd_ros",
                 executable="imu_har_node",
                 name="imu_har",
-                parameters=[params_file, {"model": model}],
-                remappings=[("imu", imu_topic)],
+                parameters=[params_file, {"model": arg("model")}],
+                remappings=[("imu", arg("imu_topic"))],
+                output="screen",
+            ),
+            Node(
+                package="har_kd_ros",
+                executable="skeleton_node",
+                name="skeleton",
+                parameters=[params_file],
+                remappings=[("image", arg("image_topic"))],
+                condition=IfCondition(arg("camera")),
+                output="screen",
+            ),
+            Node(
+                package="har_kd_ros",
+                executable="teacher_node",
+                name="teacher",
+                parameters=[params_file, {"model": arg("teacher_model")}],
+                condition=IfCondition(arg("teacher")),
+                output="screen",
+            ),
+            ExecuteProcess(
+                cmd=["ros2", "bag", "record", "-o", arg("bag"), arg("imu_topic"), *RECORDED_TOPICS],
+                condition=IfCondition(arg("record")),
                 output="screen",
             ),
         ]

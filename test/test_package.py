@@ -42,13 +42,23 @@ def test_launch_file_uses_only_the_standard_launch_api():
     tree = ast.parse((REPO / "launch" / "watch_har.launch.py").read_text())
     modules = {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     modules |= {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    assert modules <= {"os", "launch", "launch_ros", "ament_index_python"}
+    assert modules <= {"os", "datetime", "launch", "launch_ros", "ament_index_python"}
     declared = {
         n.args[0].value
         for n in ast.walk(tree)
         if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "DeclareLaunchArgument"
     }
-    assert declared == {"model", "imu_topic", "replay", "params_file"}
+    assert declared == {
+        "model", "imu_topic", "replay", "params_file", "camera", "image_topic", "teacher", "teacher_model", "record", "bag",
+    }  # fmt: skip
+    executables = {
+        k.value.value
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call)
+        for k in n.keywords
+        if k.arg == "executable" and isinstance(k.value, ast.Constant)
+    }
+    assert executables == {"imu_replay_node", "imu_har_node", "skeleton_node", "teacher_node"}
 
 
 @pytest.mark.skipif(not COLCON.exists(), reason="colcon is not installed")
@@ -71,11 +81,15 @@ def test_colcon_builds_and_installs_everything(tmp_path):
         "config/watch_har.yaml",
         "models/student_default.onnx",
         "models/student_default.json",
+        "models/teacher_default.onnx",
+        "models/teacher_default.json",
         "data/demo_recording.npz",
         "package.xml",
     ):
         assert (share / path).is_file(), path
-    assert {p.name for p in lib.iterdir()} >= {"imu_har_node", "imu_replay_node", "activity_echo"}
+    assert {p.name for p in lib.iterdir()} >= {
+        "imu_har_node", "imu_replay_node", "activity_echo", "teacher_node", "skeleton_node",
+    }  # fmt: skip
     marker = (
         tmp_path / "install" / "har_kd_ros" / "share" / "ament_index" / "resource_index" / "packages" / "har_kd_ros"
     )

@@ -23,7 +23,16 @@ DEFAULTS: dict[str, Any] = {
     "export": None,
     "int8": None,  # with export: also write <stem>_int8.onnx, 'static' (QDQ, calibrated) or 'dynamic'
     "progress": True,  # tqdm bars (off in the experiment suite and tests)
-    "dataset": {"name": "synthetic", "root": None, "protocol": "cross_subject", "val_fraction": 0.2, "options": {}},
+    # labels: "recorded" (the recordings' labels/segments) or "teacher" (each window labelled by
+    # teacher.model's top class: recordings made with a camera teacher need no annotation)
+    "dataset": {
+        "name": "synthetic",
+        "root": None,
+        "protocol": "cross_subject",
+        "val_fraction": 0.2,
+        "labels": "recorded",
+        "options": {},
+    },
     "window": {
         "rate_hz": 50.0,
         "window_samples": 128,
@@ -39,8 +48,19 @@ DEFAULTS: dict[str, Any] = {
     # threads: 1 by default: torch worker threads spin when another process holds a core, which slows
     # a 2-thread run on a busy 2-core machine by orders of magnitude; alone, 2 threads gain ~30 %
     "optim": {"epochs": 30, "batch_size": 64, "lr": 0.003, "weight_decay": 0.0001, "threads": 1},
-    "student": {"arch": "edge"},
-    "teacher": {"kind": "skeleton", "width": 64, "embedding": 128, "epochs": 40, "lr": 0.003, "batch_size": 64},
+    # init: a checkpoint (a run folder's best.pt) to fine-tune from instead of random weights
+    "student": {"arch": "edge", "init": None},
+    # model: an exported skeleton teacher (.onnx + card) to distil from instead of training one,
+    # e.g. the bundled teacher_default.onnx when retraining from recorded bags
+    "teacher": {
+        "kind": "skeleton",
+        "model": None,
+        "width": 64,
+        "embedding": 128,
+        "epochs": 40,
+        "lr": 0.003,
+        "batch_size": 64,
+    },
     "kd": {"temperature": 4.0, "ce": 1.0, "kd": 1.0},
     "dask": {"ce": 1.0, "kd": 1.0, "distance": 25.0, "angle": 50.0, "semantic": 1.0, "temperature": 4.0},
     "pskd": {

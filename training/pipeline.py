@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -71,9 +71,17 @@ def gaf_value_range(gaf_config: dict[str, Any]) -> tuple[float, float] | None:
     return (-float(gaf_config["range"]), float(gaf_config["range"]))
 
 
-def prepare(config: dict[str, Any], cache: bool = True) -> Prepared:
-    recordings = load_recordings(config, cache)
-    labels = label_names_of(config, recordings)
+def onnx_teacher(config: dict[str, Any]):
+    """The exported teacher named by ``teacher.model`` (validated card + graph), or None."""
+    if not config["teacher"]["model"]:
+        return None
+    from har_kd_ros.classifier import TeacherClassifier
+
+    return TeacherClassifier(config["teacher"]["model"])
+
+
+def window_spec(config: dict[str, Any], teacher=None) -> WindowSpec:
+    """The config's windows; an exported teacher dictates how its skeleton windows are cut."""
     w = config["window"]
     spec = WindowSpec(
         rate_hz=float(w["rate_hz"]),
@@ -84,13 +92,52 @@ def prepare(config: dict[str, Any], cache: bool = True) -> Prepared:
         min_skeleton_coverage=float(w["min_skeleton_coverage"]),
         root_relative=bool(w["root_relative"]),
     )
+    if teacher is None:
+        return spec
+    card = teacher.card
+    if abs(card.window_s - spec.window_samples / spec.rate_hz) > 1e-6:
+        raise ValueError(
+            f"teacher.model: {teacher.path} labels {card.window_s:.3f} s windows, the config's windows are "
+            f"{spec.window_samples / spec.rate_hz:.3f} s (window.window_samples / window.rate_hz)"
+        )
+    return replace(
+        spec,
+        skeleton_frames=card.skeleton_frames,
+        min_skeleton_coverage=card.min_coverage,
+        body_frame=card.body_frame,
+        root_relative=card.root_relative,
+    )
+
+
+def relabel_by_teacher(paired, teacher):
+    """Each window labelled by the teacher's top class; windows it cannot read are dropped."""
+    keep = np.flatnonzero(paired.skeleton_valid)
+    paired = paired.subset(keep)
+    labels = np.zeros(len(paired), dtype=np.int64)
+    for start in range(0, len(paired), 512):
+        labels[start : start + 512] = teacher.probabilities(paired.skeleton[start : start + 512]).argmax(1)
+    return replace(paired, labels=labels)
+
+
+def prepare(config: dict[str, Any], cache: bool = True) -> Prepared:
+    recordings = load_recordings(config, cache)
+    teacher = onnx_teacher(config)
+    by_teacher = config["dataset"]["labels"] == "teacher"
+    if config["dataset"]["labels"] not in ("recorded", "teacher"):
+        raise ValueError(f"dataset.labels: expected 'recorded' or 'teacher', got {config['dataset']['labels']!r}")
+    if by_teacher and teacher is None:
+        raise ValueError("dataset.labels: 'teacher' needs teacher.model (an exported skeleton teacher .onnx)")
+    labels = teacher.labels if by_teacher else label_names_of(config, recordings)
+    spec = window_spec(config, teacher)
     protocol = get_protocol(config["dataset"]["protocol"])
     sp = split(recordings, protocol, val_fraction=float(config["dataset"]["val_fraction"]), seed=config["seed"])
     g = config["gaf"]
     value_range = gaf_value_range(g)
     splits, raw = {}, {}
     for part, idx in (("train", sp.train), ("val", sp.val), ("test", sp.test)):
-        paired = pair_recordings([recordings[i] for i in idx], spec, labels)
+        paired = pair_recordings([recordings[i] for i in idx], spec, labels, keep_unlabelled=by_teacher)
+        if by_teacher:
+            paired = relabel_by_teacher(paired, teacher)
         if len(paired) == 0:
             raise ValueError(f"dataset: the {part} split has no labelled windows (protocol {protocol.name})")
         images = gaf(paired.acc, g["method"], int(g["image_size"]), g["normalisation"], value_range)
@@ -139,7 +186,7 @@ def _root(config: dict[str, Any]) -> Path:
 def teacher_run_dir(config: dict[str, Any], kind: str) -> Path:
     """Teacher runs are keyed by everything that determines them (data, windows, teacher, seed)."""
     key = {k: config[k] for k in ("dataset", "window", "seed")}
-    key["teacher"] = {k: v for k, v in config["teacher"].items() if k != "kind"}
+    key["teacher"] = {k: v for k, v in config["teacher"].items() if k not in ("kind", "model")}
     key["kind"] = kind
     key["optim.weight_decay"] = config["optim"]["weight_decay"]
     digest = hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:10]
@@ -172,6 +219,22 @@ def attach_teacher(split_: Split, kind: str, model: torch.nn.Module) -> None:
     split_[logits_key] = z.masked_fill(~valid.unsqueeze(1), 0.0)
     split_[emb_key] = e.masked_fill(~valid.unsqueeze(1), 0.0)
     split_[valid_key] = valid
+
+
+def attach_onnx_teacher(split_: Split, kind: str, teacher) -> int:
+    """As :func:`attach_teacher`, from an exported teacher (ONNX Runtime); returns its embedding size."""
+    if not teacher.card.embedding_name:
+        raise ValueError(f"teacher.model: {teacher.path} exports no embedding (card field 'embedding_name')")
+    logits_key, emb_key, valid_key = teacher_keys(kind)
+    valid = split_["skeleton_valid"]
+    skeleton = split_["skeleton"].numpy()
+    parts = [teacher.logits_and_embedding(skeleton[i : i + 512]) for i in range(0, len(skeleton), 512)]
+    z = torch.from_numpy(np.concatenate([p[0] for p in parts])).float()
+    e = torch.from_numpy(np.concatenate([p[1] for p in parts])).float()
+    split_[logits_key] = z.masked_fill(~valid.unsqueeze(1), 0.0)
+    split_[emb_key] = e.masked_fill(~valid.unsqueeze(1), 0.0)
+    split_[valid_key] = valid
+    return int(e.shape[1])
 
 
 def build_objective(config: dict[str, Any], student: torch.nn.Module, teacher_dims: dict[str, int]) -> torch.nn.Module:
@@ -234,13 +297,20 @@ def run(
             export_skeleton_teacher(config, model, prepared, result, command)
         return {**result, "run_dir": str(teacher_run_dir(config, kind))}
     teacher_dims, teacher_metrics = {}, {}
+    exported = onnx_teacher(config)
     for kind in teachers_needed(config):
+        if exported is not None and kind == "skeleton":
+            teacher_dims[kind] = attach_onnx_teacher(prepared.splits["train"], kind, exported)
+            teacher_metrics[kind] = exported.card.provenance.get("metrics", {}).get("test_accuracy")
+            continue
         teacher, t_result = get_teacher(config, prepared, kind, ctx)
         attach_teacher(prepared.splits["train"], kind, teacher)
         teacher_dims[kind] = embedding_dim(teacher)
         teacher_metrics[kind] = t_result["test"]["accuracy"]
     seed_everything(int(config["seed"]))
     student = build_student(config["student"]["arch"], 3, len(prepared.label_names))
+    if config["student"]["init"]:  # fine-tune: same architecture and classes, weights from a checkpoint
+        load_checkpoint(student, config["student"]["init"]).train()
     objective = build_objective(config, student, teacher_dims)
     run_dir = _root(config) / f"{config['name']}_seed{config['seed']}"
     folder = RunFolder(run_dir, config, resume=resume) if ctx.is_main else None

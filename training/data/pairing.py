@@ -87,8 +87,14 @@ def pair_recording(
     return w.data, skel, valid, w.t_start, w.t_end
 
 
-def pair_recordings(recordings: list[Recording], spec: WindowSpec, label_names: tuple[str, ...]) -> PairedWindows:
-    """All paired windows of ``recordings``; labels come from segments or the recording label."""
+def pair_recordings(
+    recordings: list[Recording], spec: WindowSpec, label_names: tuple[str, ...], keep_unlabelled: bool = False
+) -> PairedWindows:
+    """All paired windows of ``recordings``; labels come from segments or the recording label.
+
+    Windows without a label are dropped, or kept with label -1 if ``keep_unlabelled`` (for
+    labelling by a teacher afterwards).
+    """
     index = {name: i for i, name in enumerate(label_names)}
     parts = []
     for r_index, rec in enumerate(recordings):
@@ -96,7 +102,7 @@ def pair_recordings(recordings: list[Recording], spec: WindowSpec, label_names: 
         labels = np.array(
             [index.get(rec.label_at(0.5 * (a + b)) or "", -1) for a, b in zip(t0, t1, strict=True)], dtype=np.int64
         )
-        keep = labels >= 0
+        keep = labels >= -1 if keep_unlabelled else labels >= 0
         parts.append(
             (acc[keep], skel[keep], valid[keep], labels[keep], np.full(int(keep.sum()), r_index), t0[keep], t1[keep])
         )

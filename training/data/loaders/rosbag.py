@@ -20,6 +20,7 @@ from har_kd_ros.bag import read_imu, stamp_seconds
 from har_kd_ros.pointcloud import decode_skeleton
 from har_kd_ros.recording import Recording, RecordingError, Segment
 from har_kd_ros.skeleton import get_topology
+from har_kd_ros.smoothing import UNKNOWN
 from training.data.loaders import DatasetError
 
 POINTCLOUD2 = "sensor_msgs/msg/PointCloud2"
@@ -49,7 +50,8 @@ def _read_skeleton_and_labels(path: Path, skeleton_topic: str, label_topic: str,
         for connection, received_ns, raw in reader.messages(connections=wanted):
             msg = reader.deserialize(raw, connection.msgtype)
             if connection.msgtype == STRING:  # no stamp: the time it was recorded
-                labels.append((received_ns * 1e-9, msg.data))
+                if msg.data and msg.data != UNKNOWN:  # 'unknown' = below the node's confidence: no label
+                    labels.append((received_ns * 1e-9, msg.data))
                 continue
             if connection.msgtype == CLASSIFICATION:  # stamped: the end of the window it labels
                 if msg.results:

@@ -1,0 +1,190 @@
+"""skeleton: camera images in, MediaPipe Pose skeletons out.
+
+Pose estimation takes ~30 ms per frame on a CPU, longer than a 30 Hz camera's period, so the
+node never queues images: the subscription keeps only the newest frame (a one-slot mailbox;
+the frames it replaces are counted as skipped) and a worker thread estimates the pose of
+whatever is newest when it is free. A stale skeleton would only teach the teacher the past.
+
+Publishes ``skeleton`` (sensor_msgs/PointCloud2: one point per landmark in MediaPipe order,
+fields x, y, z, visibility; header = the image's stamp and frame) and ``skeleton/markers``
+(visualization_msgs/MarkerArray). ``landmarks:=world`` (default) gives metres with the origin
+between the hips and the camera's optical axes (x right, y down, z away from the camera);
+``landmarks:=image`` gives x, y as fractions of the image width/height and z as relative depth.
+No person in the frame: nothing is published, and /diagnostics counts it.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections import deque
+
+import numpy as np
+import rclpy
+from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus
+from rclpy.node import Node
+from rclpy.qos import QoSProfile, ReliabilityPolicy, qos_profile_sensor_data
+from sensor_msgs.msg import CompressedImage, Image, PointCloud2
+from visualization_msgs.msg import MarkerArray
+
+from har_kd_ros.image import compressed_to_rgb, image_to_rgb
+from har_kd_ros.pose import BACKENDS, PoseError, make_pose_estimator
+from har_kd_ros.ros import convert
+from har_kd_ros.ros.params import declare
+from har_kd_ros.ros.process import run_node
+from har_kd_ros.skeleton import MEDIAPIPE_POSE
+
+BONES = tuple((MEDIAPIPE_POSE.index(a), MEDIAPIPE_POSE.index(b)) for a, b in MEDIAPIPE_POSE.bones)
+
+
+class SkeletonNode(Node):
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__("skeleton", **kwargs)
+        p = declare(
+            self,
+            [
+                ("backend", "auto", f"MediaPipe API: one of {BACKENDS} (auto = tasks if model_asset_path is set)", {"read_only": True}),
+                ("model_asset_path", "", "PoseLandmarker .task file for the Tasks API (empty = the legacy bundled model)", {"read_only": True}),
+                ("landmarks", "world", "world (metres, hip-centred) or image (normalised image coordinates)", {"read_only": True}),
+                ("compressed", False, "Subscribe to '<image>/compressed' (sensor_msgs/CompressedImage) instead", {"read_only": True}),
+                ("static_image_mode", False, "Detect in every frame instead of tracking (unrelated photos)", {"read_only": True}),
+                ("min_detection_confidence", 0.5, "MediaPipe person detection threshold", {"range": (0.0, 1.0), "read_only": True}),
+                ("min_tracking_confidence", 0.5, "MediaPipe tracking threshold", {"range": (0.0, 1.0), "read_only": True}),
+                ("image_reliability", "best_effort", "Image subscription QoS: best_effort (REP 2003) or reliable (large raw images over UDP)", {"read_only": True}),
+                ("marker_min_visibility", 0.5, "Landmarks below this visibility are not drawn", {"range": (0.0, 1.0)}),
+            ],
+        )  # fmt: skip
+        if p["image_reliability"] not in ("best_effort", "reliable"):
+            raise ValueError(f"image_reliability: expected 'best_effort' or 'reliable', got {p['image_reliability']!r}")
+        if p["landmarks"] not in ("world", "image"):
+            raise ValueError(f"landmarks: expected 'world' or 'image', got {p['landmarks']!r}")
+        self.world = p["landmarks"] == "world"
+        self.estimator = make_pose_estimator(
+            p["backend"],
+            p["model_asset_path"],
+            p["static_image_mode"],
+            p["min_detection_confidence"],
+            p["min_tracking_confidence"],
+        )
+        self.skeleton_pub = self.create_publisher(PointCloud2, "skeleton", qos_profile_sensor_data)
+        self.markers_pub = self.create_publisher(MarkerArray, "skeleton/markers", 10)
+        self.diagnostics_pub = self.create_publisher(DiagnosticArray, "/diagnostics", 10)
+        image_qos = QoSProfile(
+            depth=1,  # only the newest frame matters
+            reliability=ReliabilityPolicy.RELIABLE
+            if p["image_reliability"] == "reliable"
+            else ReliabilityPolicy.BEST_EFFORT,
+            durability=qos_profile_sensor_data.durability,
+        )
+        if p["compressed"]:
+            subscription = self.create_subscription(CompressedImage, "image/compressed", self._on_image, image_qos)
+        else:
+            subscription = self.create_subscription(Image, "image", self._on_image, image_qos)
+
+        self.received = self.processed = self.skipped = self.no_person = self.malformed = self.published = 0
+        self.latencies_ms: deque[float] = deque(maxlen=200)
+        self._slot: tuple[object, float] | None = None
+        self._slot_lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = False
+        self._last_image_wall = 0.0
+        self._worker = threading.Thread(target=self._pose_loop, name="skeleton_pose", daemon=True)
+        self._worker.start()
+        self.create_timer(1.0, self._publish_diagnostics)
+        self.get_logger().info(
+            f"pose backend {self.estimator.name}, {p['landmarks']} landmarks, images on '{subscription.topic_name}'"
+        )
+
+    def _on_image(self, msg: object) -> None:
+        """Keep only the newest frame; the worker takes it when free."""
+        with self._slot_lock:
+            if self._slot is not None:
+                self.skipped += 1
+            self._slot = (msg, time.perf_counter())
+            self.received += 1
+        self._last_image_wall = time.monotonic()
+        self._wake.set()
+
+    def _pose_loop(self) -> None:
+        while not self._stop:
+            self._wake.wait(timeout=0.5)
+            self._wake.clear()
+            with self._slot_lock:
+                item, self._slot = self._slot, None
+            if item is None:
+                continue
+            msg, received = item
+            try:
+                self._process(msg, received)
+            except Exception as exc:  # a bad image must not stop the worker
+                self.malformed += 1
+                if rclpy.ok():
+                    self.get_logger().warning(
+                        f"dropping image ({type(exc).__name__}: {exc})", throttle_duration_sec=5.0
+                    )
+
+    def _process(self, msg: object, received: float) -> None:
+        if isinstance(msg, CompressedImage):
+            rgb = compressed_to_rgb(msg.format, bytes(msg.data))
+        else:
+            rgb = image_to_rgb(msg.encoding, msg.height, msg.width, msg.step, bytes(msg.data))
+        t = convert.stamp_to_seconds(msg.header.stamp)
+        pose = self.estimator.estimate(rgb, int(t * 1000))
+        self.processed += 1
+        if pose is None:
+            self.no_person += 1
+            return
+        points = pose.world if self.world else pose.image
+        frame_id = msg.header.frame_id
+        self.skeleton_pub.publish(convert.skeleton_cloud(points, pose.visibility, t, frame_id))
+        self.published += 1
+        self.latencies_ms.append(1e3 * (time.perf_counter() - received))
+        if self.markers_pub.get_subscription_count() > 0:  # RViz is optional: build markers only for it
+            threshold = self.get_parameter("marker_min_visibility").value
+            self.markers_pub.publish(convert.skeleton_markers(points, pose.visibility, BONES, t, frame_id, threshold))
+
+    def stop(self) -> None:
+        self._stop = True
+        self._wake.set()
+        self._worker.join(timeout=2.0)
+        self.estimator.close()
+
+    def diagnostics_values(self) -> dict[str, object]:
+        lat = np.array(self.latencies_ms) if self.latencies_ms else np.zeros(1)
+        return {
+            "backend": self.estimator.name,
+            "images_received": self.received,
+            "images_processed": self.processed,
+            "images_skipped_stale": self.skipped,
+            "images_without_person": self.no_person,
+            "images_malformed": self.malformed,
+            "skeletons_published": self.published,
+            "latency_ms_p50": f"{np.percentile(lat, 50):.1f}",
+            "latency_ms_max": f"{lat.max():.1f}",
+        }
+
+    def _publish_diagnostics(self) -> None:
+        values = self.diagnostics_values()
+        idle = time.monotonic() - self._last_image_wall > 2.0
+        level, message = (DiagnosticStatus.WARN, "no images") if idle else (DiagnosticStatus.OK, "estimating poses")
+        array = DiagnosticArray()
+        array.header.stamp = self.get_clock().now().to_msg()
+        array.status = [
+            convert.diagnostic_status(
+                f"{self.get_name()}: pose estimation", f"mediapipe-{values['backend']}", level, message, values
+            )
+        ]
+        self.diagnostics_pub.publish(array)
+
+
+def _spin(node: Node) -> None:
+    rclpy.spin(node)
+
+
+def main(args: list[str] | None = None) -> int:
+    return run_node("skeleton", SkeletonNode, _spin, (PoseError, ValueError), args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""Publish an image (from a .npy RGB array) as sensor_msgs/Image, N times: python image_publisher.py IMG.npy ENCODING N RATE
+
+ENCODING: rgb8, bgr8, mono8, or 'garbage' (a payload shorter than the header promises).
+Waits for a subscriber first, so best-effort delivery starts when the node listens.
+"""
+
+import sys
+import time
+
+import numpy as np
+import rclpy
+from rclpy.qos import qos_profile_sensor_data
+from sensor_msgs.msg import Image
+
+from har_kd_ros.ros.convert import seconds_to_stamp
+
+
+def main() -> None:
+    path, encoding, count, rate = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+    rgb = np.load(path)
+    rclpy.init()
+    node = rclpy.create_node("image_publisher")
+    pub = node.create_publisher(Image, "image", qos_profile_sensor_data)
+    end = time.time() + 20
+    while pub.get_subscription_count() == 0 and time.time() < end:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    msg = Image(height=rgb.shape[0], width=rgb.shape[1], is_bigendian=0)
+    msg.header.frame_id = "camera_optical"
+    if encoding == "bgr8":
+        pixels = rgb[:, :, ::-1]
+    elif encoding == "mono8":
+        pixels = rgb.mean(axis=2).astype(np.uint8)[:, :, None]
+    else:
+        pixels = rgb
+    msg.encoding = "rgb8" if encoding == "garbage" else encoding
+    msg.step = rgb.shape[1] * pixels.shape[2]
+    data = np.ascontiguousarray(pixels, dtype=np.uint8).tobytes()
+    msg.data = data[: len(data) // 2] if encoding == "garbage" else data
+    t0 = time.time()
+    for k in range(count):
+        msg.header.stamp = seconds_to_stamp(t0 + k / rate)
+        pub.publish(msg)
+        time.sleep(1.0 / rate)
+    time.sleep(0.5)
+    print("published", count, flush=True)
+    node.destroy_node()
+    rclpy.try_shutdown()
+
+
+if __name__ == "__main__":
+    main()

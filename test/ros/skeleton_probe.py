@@ -1,0 +1,53 @@
+"""Record the skeleton node's output: python skeleton_probe.py OUT.json SECONDS"""
+
+import json
+import signal
+import sys
+import time
+
+import rclpy
+from diagnostic_msgs.msg import DiagnosticArray
+from rclpy.qos import qos_profile_sensor_data
+from sensor_msgs.msg import PointCloud2
+from visualization_msgs.msg import MarkerArray
+
+from har_kd_ros.ros.convert import skeleton_from_cloud
+
+
+def main() -> None:
+    out_path, seconds = sys.argv[1], float(sys.argv[2])
+    rclpy.init()
+    node = rclpy.create_node("skeleton_probe")
+    record = {"skeletons": [], "markers": [], "diagnostics": []}
+
+    def on_skeleton(msg):
+        t, xyz, visibility = skeleton_from_cloud(msg)
+        record["skeletons"].append(
+            {"stamp": t, "frame_id": msg.header.frame_id, "fields": [f.name for f in msg.fields],
+             "xyz": xyz.tolist(), "visibility": visibility.tolist()}
+        )  # fmt: skip
+
+    node.create_subscription(PointCloud2, "skeleton", on_skeleton, qos_profile_sensor_data)
+    node.create_subscription(
+        MarkerArray, "skeleton/markers", lambda m: record["markers"].append([len(x.points) for x in m.markers]), 10
+    )
+    node.create_subscription(
+        DiagnosticArray,
+        "/diagnostics",
+        lambda m: record["diagnostics"].extend({kv.key: kv.value for kv in s.values} for s in m.status),
+        10,
+    )
+    stop = {"now": False}
+    signal.signal(signal.SIGINT, lambda *_: stop.__setitem__("now", True))
+    print("probe ready", flush=True)
+    end = time.time() + seconds
+    while not stop["now"] and time.time() < end:
+        rclpy.spin_once(node, timeout_sec=0.05)
+    with open(out_path, "w") as f:
+        json.dump(record, f)
+    node.destroy_node()
+    rclpy.try_shutdown()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""skeleton_node with MediaPipe on a real photo (skimage's astronaut), over DDS."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+import numpy as np
+import pytest
+from conftest import HERE, executable, wait_for_line
+
+from har_kd_ros.skeleton import MEDIAPIPE_POSE
+
+pytestmark = pytest.mark.ros
+pytest.importorskip("mediapipe", reason="the camera requirements are not installed")
+skimage_data = pytest.importorskip("skimage.data")
+
+
+@pytest.fixture(scope="module")
+def images(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("images")
+    # a real photo: upper body, face and shoulders in view. Halved to 256 x 256 (192 KiB): Fast DDS
+    # moves samples over 512 KiB by UDP fragments, which best-effort delivery may lose in bursts
+    astronaut = np.ascontiguousarray(skimage_data.astronaut()[::2, ::2])
+    np.save(folder / "astronaut.npy", astronaut)
+    np.save(folder / "empty.npy", np.full_like(astronaut, 128))  # nobody in the frame
+    return folder
+
+
+def run_camera(procs, image, encoding, count, *params):
+    node = procs.start(
+        executable("skeleton_node"), "--ros-args", *[a for p in params for a in ("-p", p)], name="skeleton"
+    )
+    wait_for_line(node, "pose backend", 30)
+    out = procs.tmp / f"skeleton_{encoding}.json"
+    probe = procs.start(sys.executable, str(HERE / "skeleton_probe.py"), str(out), "60", name="skeleton_probe")
+    wait_for_line(probe, "probe ready", 15)
+    publisher = procs.start(
+        sys.executable, str(HERE / "image_publisher.py"), str(image), encoding, str(count), "5", name="images"
+    )
+    assert publisher.wait(60) == 0, publisher.log_path.read_text()
+    time.sleep(1.5)  # the last frame's pose and one diagnostics period
+    procs.stop(probe)
+    assert node.poll() is None, node.log_path.read_text()[-2000:]
+    return json.loads(out.read_text())
+
+
+def landmark(name: str) -> int:
+    return MEDIAPIPE_POSE.index(name)
+
+
+@pytest.mark.parametrize("encoding", ["rgb8", "bgr8"])
+def test_astronaut_photo_becomes_a_skeleton_cloud_with_face_and_shoulders_visible(procs, images, encoding):
+    record = run_camera(procs, images / "astronaut.npy", encoding, 4, "static_image_mode:=true")
+    assert record["skeletons"], "no skeleton published"
+    s = record["skeletons"][-1]
+    assert s["fields"] == ["x", "y", "z", "visibility"] and s["frame_id"] == "camera_optical"
+    xyz, visibility = np.array(s["xyz"]), np.array(s["visibility"])
+    assert xyz.shape == (33, 3) and np.isfinite(xyz).all()
+    for name in ("nose", "left_eye", "right_eye", "left_shoulder", "right_shoulder"):
+        assert visibility[landmark(name)] > 0.5, name
+    # world landmarks in metres: shoulders a plausible width apart, the head above them (y down)
+    width = np.linalg.norm(xyz[landmark("left_shoulder")] - xyz[landmark("right_shoulder")])
+    assert 0.2 < width < 0.6
+    assert xyz[landmark("nose"), 1] < xyz[landmark("left_shoulder"), 1]
+    # the astronaut's left shoulder is on the image's right: x grows to the right
+    assert xyz[landmark("left_shoulder"), 0] > xyz[landmark("right_shoulder"), 0]
+    diag = [d for d in record["diagnostics"] if "images_processed" in d][-1]
+    assert int(diag["skeletons_published"]) == len(record["skeletons"]) >= 1
+
+
+def test_image_landmarks_option_gives_normalised_coordinates(procs, images):
+    record = run_camera(procs, images / "astronaut.npy", "rgb8", 2, "static_image_mode:=true", "landmarks:=image")
+    xy = np.array(record["skeletons"][-1]["xyz"])[:, :2]
+    nose = xy[landmark("nose")]
+    assert 0.3 < nose[0] < 0.7 and 0.0 < nose[1] < 0.5  # the face is in the upper middle of the photo
+
+
+def test_no_person_and_bad_images_publish_nothing_and_are_counted(procs, images):
+    record = run_camera(procs, images / "empty.npy", "rgb8", 3, "static_image_mode:=true")
+    assert record["skeletons"] == []
+    diag = [d for d in record["diagnostics"] if "images_processed" in d][-1]
+    assert int(diag["images_without_person"]) >= 1 and int(diag["images_malformed"]) == 0
+
+
+def test_a_truncated_image_is_counted_and_the_node_keeps_serving(procs, images):
+    record = run_camera(procs, images / "astronaut.npy", "garbage", 3, "static_image_mode:=true")
+    assert record["skeletons"] == []
+    diag = [d for d in record["diagnostics"] if "images_processed" in d][-1]
+    assert int(diag["images_malformed"]) >= 1

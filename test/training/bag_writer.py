@@ -1,0 +1,58 @@
+"""Write rosbag2 recordings from synthetic data exactly as the package's nodes publish them."""
+
+import numpy as np
+from rosbags.rosbag2 import StoragePlugin, Writer
+from rosbags.typesys import Stores, get_typestore
+
+from har_kd_ros.pointcloud import POINT_STEP, SKELETON_FIELDS, encode_skeleton
+from training.data.synthetic import canonical_to_mediapipe
+
+TS = get_typestore(Stores.ROS2_HUMBLE)
+T = TS.types
+
+
+def stamp(t):
+    sec, nanosec = divmod(round(t * 1e9), 1_000_000_000)
+    return T["builtin_interfaces/msg/Time"](sec=sec, nanosec=nanosec)
+
+
+def header(t, frame):
+    return T["std_msgs/msg/Header"](stamp=stamp(t), frame_id=frame)
+
+
+def write_bag(path, recordings, storage=StoragePlugin.SQLITE3, t0=1000.0, labels=True):
+    """A bag as the package's nodes record it: /imu (Imu), /skeleton (PointCloud2, MediaPipe order),
+    and (``labels``) /teacher/activity (String). Recordings follow each other 0.1 s apart."""
+    V3, Imu, PC2, PF, Str = (
+        T[k]
+        for k in (
+            "geometry_msgs/msg/Vector3",
+            "sensor_msgs/msg/Imu",
+            "sensor_msgs/msg/PointCloud2",
+            "sensor_msgs/msg/PointField",
+            "std_msgs/msg/String",
+        )
+    )
+    fields = [PF(name=n, offset=o, datatype=d, count=c) for n, o, d, c in SKELETON_FIELDS]
+    with Writer(path, version=8, storage_plugin=storage) as w:
+        imu_c = w.add_connection("/imu", Imu.__msgtype__, typestore=TS)
+        sk_c = w.add_connection("/skeleton", PC2.__msgtype__, typestore=TS)
+        lab_c = w.add_connection("/teacher/activity", Str.__msgtype__, typestore=TS)
+        offset = t0
+        for rec in recordings:
+            msgs = [(offset + rec.acc_t[0], lab_c, Str(data=rec.label), Str.__msgtype__)] if labels else []
+            for t, a in zip(rec.acc_t, rec.acc, strict=True):
+                m = Imu(header=header(offset + t, "imu"), orientation=T["geometry_msgs/msg/Quaternion"](x=0.0, y=0.0, z=0.0, w=1.0),
+                        orientation_covariance=np.zeros(9), angular_velocity=V3(x=0.0, y=0.0, z=0.0), angular_velocity_covariance=np.zeros(9),
+                        linear_acceleration=V3(x=a[0], y=a[1], z=a[2]), linear_acceleration_covariance=np.zeros(9))  # fmt: skip
+                msgs.append((offset + t, imu_c, m, Imu.__msgtype__))
+            mp = canonical_to_mediapipe(rec.skeleton)
+            for t, frame in zip(rec.skeleton_t, mp, strict=True):
+                tracked = np.isfinite(frame).all()
+                data = encode_skeleton(np.nan_to_num(frame), np.full(33, 0.99 if tracked else 0.1))
+                m = PC2(header=header(offset + t, "camera"), height=1, width=33, fields=fields, is_bigendian=False,
+                        point_step=POINT_STEP, row_step=POINT_STEP * 33, data=np.frombuffer(data, np.uint8), is_dense=True)  # fmt: skip
+                msgs.append((offset + t, sk_c, m, PC2.__msgtype__))
+            for t, conn, m, typ in sorted(msgs, key=lambda x: x[0]):
+                w.write(conn, int(t * 1e9), TS.serialize_cdr(m, typ))
+            offset += rec.duration_s + 0.1
