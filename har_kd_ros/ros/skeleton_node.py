@@ -52,6 +52,7 @@ class SkeletonNode(Node):
                 ("min_detection_confidence", 0.5, "MediaPipe person detection threshold", {"range": (0.0, 1.0), "read_only": True}),
                 ("min_tracking_confidence", 0.5, "MediaPipe tracking threshold", {"range": (0.0, 1.0), "read_only": True}),
                 ("image_reliability", "best_effort", "Image subscription QoS: best_effort (REP 2003) or reliable (large raw images over UDP)", {"read_only": True}),
+                ("max_rate_hz", 0.0, "Cap on poses per second, to leave CPU to the IMU path (0 = every frame the worker can take)", {"range": (0.0, 240.0), "read_only": True}),
                 ("marker_min_visibility", 0.5, "Landmarks below this visibility are not drawn", {"range": (0.0, 1.0)}),
             ],
         )  # fmt: skip
@@ -60,6 +61,7 @@ class SkeletonNode(Node):
         if p["landmarks"] not in ("world", "image"):
             raise ValueError(f"landmarks: expected 'world' or 'image', got {p['landmarks']!r}")
         self.world = p["landmarks"] == "world"
+        self.min_period = 1.0 / p["max_rate_hz"] if p["max_rate_hz"] > 0 else 0.0
         self.estimator = make_pose_estimator(
             p["backend"],
             p["model_asset_path"],
@@ -107,13 +109,20 @@ class SkeletonNode(Node):
         self._wake.set()
 
     def _pose_loop(self) -> None:
+        last_start = -float("inf")
         while not self._stop:
             self._wake.wait(timeout=0.5)
             self._wake.clear()
+            if self._slot is None:
+                continue
+            pause = last_start + self.min_period - time.perf_counter()
+            if pause > 0:  # rate cap: newer frames keep replacing the slot meanwhile
+                time.sleep(pause)
             with self._slot_lock:
                 item, self._slot = self._slot, None
             if item is None:
                 continue
+            last_start = time.perf_counter()
             msg, received = item
             try:
                 self._process(msg, received)

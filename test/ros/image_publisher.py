@@ -1,4 +1,5 @@
-"""Publish an image (from a .npy RGB array) as sensor_msgs/Image, N times: python image_publisher.py IMG.npy ENCODING N RATE
+"""Publish an image (from a .npy RGB array) as sensor_msgs/Image, N times:
+python image_publisher.py IMG.npy ENCODING N RATE [reliable]
 
 ENCODING: rgb8, bgr8, mono8, or 'garbage' (a payload shorter than the header promises).
 Waits for a subscriber first, so best-effort delivery starts when the node listens.
@@ -9,7 +10,7 @@ import time
 
 import numpy as np
 import rclpy
-from rclpy.qos import qos_profile_sensor_data
+from rclpy.qos import QoSProfile, ReliabilityPolicy, qos_profile_sensor_data
 from sensor_msgs.msg import Image
 
 from har_kd_ros.ros.convert import seconds_to_stamp
@@ -20,7 +21,12 @@ def main() -> None:
     rgb = np.load(path)
     rclpy.init()
     node = rclpy.create_node("image_publisher")
-    pub = node.create_publisher(Image, "image", qos_profile_sensor_data)
+    qos = (
+        QoSProfile(depth=1, reliability=ReliabilityPolicy.RELIABLE)
+        if "reliable" in sys.argv[5:]
+        else qos_profile_sensor_data
+    )
+    pub = node.create_publisher(Image, "image", qos)
     end = time.time() + 20
     while pub.get_subscription_count() == 0 and time.time() < end:
         time.sleep(0.05)
@@ -37,11 +43,13 @@ def main() -> None:
     msg.step = rgb.shape[1] * pixels.shape[2]
     data = np.ascontiguousarray(pixels, dtype=np.uint8).tobytes()
     msg.data = data[: len(data) // 2] if encoding == "garbage" else data
-    t0 = time.time()
+    start = time.perf_counter()
     for k in range(count):
-        msg.header.stamp = seconds_to_stamp(t0 + k / rate)
+        delay = start + k / rate - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        msg.header.stamp = seconds_to_stamp(time.time())  # publish time: latency = receive - stamp
         pub.publish(msg)
-        time.sleep(1.0 / rate)
     time.sleep(0.5)
     print("published", count, flush=True)
     node.destroy_node()

@@ -23,7 +23,7 @@ def main() -> None:
     def on_skeleton(msg):
         t, xyz, visibility = skeleton_from_cloud(msg)
         record["skeletons"].append(
-            {"stamp": t, "frame_id": msg.header.frame_id, "fields": [f.name for f in msg.fields],
+            {"recv": time.time(), "stamp": t, "frame_id": msg.header.frame_id, "fields": [f.name for f in msg.fields],
              "xyz": xyz.tolist(), "visibility": visibility.tolist()}
         )  # fmt: skip
 
