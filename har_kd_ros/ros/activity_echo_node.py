@@ -1,4 +1,5 @@
-"""activity_echo: print what imu_har publishes (ros2 topic echo for machines without ros2cli)."""
+"""activity_echo: print what imu_har (and the camera teacher, if running) publishes
+(ros2 topic echo for machines without ros2cli)."""
 
 from __future__ import annotations
 
@@ -18,14 +19,19 @@ class ActivityEcho(Node):
         if convert.vision_msgs_available():
             self.create_subscription(convert.Classification, "activity/classification", self._on_classification, 10)
         self.create_subscription(String, "activity", self._on_activity, 10)
+        self.create_subscription(String, "teacher/activity", self._on_teacher, 10)
         self._last_top = ""
+        self._teacher = ""
 
     def _on_classification(self, msg) -> None:
         top = ", ".join(f"{r.class_id} {r.score:.2f}" for r in msg.results[:3])
         self._last_top = f"  [{top}]"
 
+    def _on_teacher(self, msg: String) -> None:
+        self._teacher = f"  teacher: {msg.data}"
+
     def _on_activity(self, msg: String) -> None:
-        print(f"activity: {msg.data:<10}{self._last_top}", flush=True)
+        print(f"activity: {msg.data:<10}{self._last_top}{self._teacher}", flush=True)
 
 
 def main(args: list[str] | None = None) -> int:
