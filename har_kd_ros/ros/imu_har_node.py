@@ -154,6 +154,7 @@ class ImuHarNode(Node):
 
         # counters owned by the subscription thread (malformed/wrong frame) and the worker (latency)
         self.malformed = 0
+        self.teacher_malformed = 0
         self.wrong_frame = 0
         self.unstamped = 0
         self.windows_skipped = 0
@@ -229,7 +230,7 @@ class ImuHarNode(Node):
             with self._agreement_lock:
                 self.agreement.add_teacher(t, msg.results[0].class_id)
         except Exception as exc:  # a running node never dies on a bad message
-            self.malformed += 1
+            self.teacher_malformed += 1
             self.get_logger().warning(f"dropping malformed teacher label ({type(exc).__name__}: {exc})", once=True)
 
     def _enqueue(self, item: tuple[Window, str, float]) -> None:
@@ -336,6 +337,7 @@ class ImuHarNode(Node):
             "paired_total": a.paired_total,
             "unpaired_total": a.unpaired_total,
             "teacher_labels_unknown_to_student": a.teacher_label_unknown,
+            "teacher_labels_malformed": self.teacher_malformed,
         }
         return convert.diagnostic_status(f"{self.get_name()}: teacher agreement", model_id, level, message, values)
 

@@ -39,6 +39,13 @@ def main() -> None:
     )
     stop = {"now": False}
     signal.signal(signal.SIGINT, lambda *_: stop.__setitem__("now", True))
+    # best effort drops what arrives before both ends have matched: wait for the node's publisher
+    deadline = time.time() + 20
+    while node.count_publishers("skeleton") < 1 and time.time() < deadline:
+        rclpy.spin_once(node, timeout_sec=0.05)
+    end_warmup = time.time() + 0.5
+    while time.time() < end_warmup:
+        rclpy.spin_once(node, timeout_sec=0.05)
     print("probe ready", flush=True)
     end = time.time() + seconds
     while not stop["now"] and time.time() < end:
