@@ -70,6 +70,8 @@ def test_astronaut_photo_becomes_a_skeleton_cloud_with_face_and_shoulders_visibl
     assert xyz[landmark("left_shoulder"), 0] > xyz[landmark("right_shoulder"), 0]
     diag = [d for d in record["diagnostics"] if "images_processed" in d][-1]
     assert int(diag["skeletons_published"]) == len(record["skeletons"]) >= 1
+    joints, bone_ends = record["markers"][-1]  # RViz markers: visible joints, and both ends of each bone
+    assert joints >= 5 and bone_ends >= 2 and bone_ends % 2 == 0
 
 
 def test_image_landmarks_option_gives_normalised_coordinates(procs, images):
