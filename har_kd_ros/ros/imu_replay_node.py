@@ -50,6 +50,7 @@ class ImuReplayNode(Node):
             "rate_scale": (1.0, "Publishing speed-up; stamps keep the recording's timeline"),
             "publish_skeleton": (True, "Also publish the recording's skeleton stream on 'skeleton' (if it has one)"),
             "skeleton_frame_id": ("camera_link", "frame_id of the published skeletons"),
+            "wait_for_skeleton_subscribers": (0, "Also hold the start until this many skeleton subscribers matched"),
             "wait_for_subscribers": (
                 0,
                 "Hold the first sample until this many subscribers matched (0 = start at once)",
@@ -67,6 +68,7 @@ class ImuReplayNode(Node):
         self.loop = get("loop").value
         self.rate_scale = get("rate_scale").value
         self.wait_for_subscribers = get("wait_for_subscribers").value
+        self.wait_for_skeleton_subscribers = get("wait_for_skeleton_subscribers").value
         self.has_gyro = self.recording.gyro is not None
         rec = self.recording
         self.skeleton_publisher = None
@@ -94,6 +96,9 @@ class ImuReplayNode(Node):
         if not self.started:
             # best-effort subscribers lose what is published before they match: optionally wait
             if self.publisher.get_subscription_count() < self.wait_for_subscribers:
+                return
+            skeleton = self.skeleton_publisher
+            if skeleton is not None and skeleton.get_subscription_count() < self.wait_for_skeleton_subscribers:
                 return
             self.started = True
             self._start_pass(self.get_clock().now().nanoseconds * 1e-9)

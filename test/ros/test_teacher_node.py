@@ -34,9 +34,12 @@ def test_teacher_labels_replayed_skeletons_and_imu_har_reports_agreement(procs, 
     wait_for_line(teacher, "teacher ", 20)
     wait_for_line(har, "model ", 20)
     probe, out = procs.probe(90)
-    params = [f"recording:={stream_with_skeleton}", "rate_scale:=4.0", "wait_for_subscribers:=2"]
+    params = [
+        f"recording:={stream_with_skeleton}", "rate_scale:=2.0", "wait_for_subscribers:=2",
+        "wait_for_skeleton_subscribers:=1",
+    ]  # fmt: skip
     replay = _start(procs, "imu_replay_node", *params)
-    assert replay.wait(40) == 0, replay.log_path.read_text()
+    assert replay.wait(60) == 0, replay.log_path.read_text()
     time.sleep(1.5)  # the last diagnostics (1 Hz) after the last labels
     record = read_probe(probe, out)
     assert teacher.poll() is None and har.poll() is None
