@@ -61,10 +61,7 @@ def in_process(frames: int = 40) -> list[list[object]]:
     teacher = TeacherClassifier()
     card = teacher.card
     demo = load_npz(REPO / "har_kd_ros" / "data" / "demo_recording.npz")
-    stream = StreamingSkeletonWindow(
-        card.window_s, card.hop_s, card.skeleton_frames, card.min_coverage, card.body_frame, card.root_relative,
-        topology=demo.topology,
-    )  # fmt: skip
+    stream = StreamingSkeletonWindow.for_card(card, topology=demo.topology)
     push_ms, infer_ms = [], []
     for t, x in zip(demo.skeleton_t, demo.skeleton, strict=True):
         start = time.perf_counter()

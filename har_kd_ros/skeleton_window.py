@@ -10,10 +10,14 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from har_kd_ros.skeleton import CANONICAL_JOINTS, Topology, body_frame, get_topology, to_canonical
+
+if TYPE_CHECKING:
+    from har_kd_ros.model_card import ModelCard
 
 
 def resample_skeleton(
@@ -112,6 +116,20 @@ class StreamingSkeletonWindow:
     topology: Topology | str = "mediapipe_pose"
     min_visibility: float = 0.5
     stats: SkeletonWindowStats = field(default_factory=SkeletonWindowStats)
+
+    @classmethod
+    def for_card(cls, card: ModelCard, **options: Any) -> StreamingSkeletonWindow:
+        """The windows a teacher's card asks for (span, hop, frames, coverage, frame conventions);
+        ``options`` sets the stream's own: max_gap_s, topology, min_visibility."""
+        return cls(
+            card.window_s,
+            card.hop_s,
+            card.skeleton_frames,
+            card.min_coverage,
+            card.body_frame,
+            card.root_relative,
+            **options,
+        )
 
     def __post_init__(self) -> None:
         for name in ("span_s", "hop_s", "max_gap_s"):

@@ -70,10 +70,14 @@ def export_student(
     card.save(out_path.with_suffix(".json"))
     if parity_windows is not None:
         max_diff = parity_check(wrapped, out_path, parity_windows)
-        card = ModelCard.from_dict(
-            {**card.to_dict(), "provenance": {**card.provenance, "onnx_parity_max_abs_logit_diff": max_diff}}
-        )
-        card.save(out_path.with_suffix(".json"))
+        card = _record(card, out_path, onnx_parity_max_abs_logit_diff=max_diff)
+    return card
+
+
+def _record(card: ModelCard, out_path: Path, **facts: Any) -> ModelCard:
+    """Add ``facts`` to the card's provenance and rewrite the card beside ``out_path``."""
+    card = ModelCard.from_dict({**card.to_dict(), "provenance": {**card.provenance, **facts}})
+    card.save(out_path.with_suffix(".json"))
     return card
 
 
@@ -168,7 +172,5 @@ def export_teacher(
         diff = float(max(np.abs(onnx_logits - logits.numpy()).max(), np.abs(onnx_emb - emb.numpy()).max()))
         if diff > 1e-4:
             raise RuntimeError(f"{out_path}: ONNX outputs differ from torch by {diff:.2e} (> 1e-04)")
-        provenance = {**card.provenance, "onnx_parity_max_abs_diff": diff}
-        card = ModelCard.from_dict({**card.to_dict(), "provenance": provenance})
-        card.save(out_path.with_suffix(".json"))
+        card = _record(card, out_path, onnx_parity_max_abs_diff=diff)
     return card

@@ -41,6 +41,7 @@ class Prepared:
     spec: WindowSpec
     splits: dict[str, Split]
     raw_acc: dict[str, np.ndarray]  # (N, 3, W) windows, for the export parity check
+    teacher: Any = None  # the exported teacher named by teacher.model (loaded once), if any
 
 
 def label_names_of(config: dict[str, Any], recordings: list) -> tuple[str, ...]:
@@ -150,7 +151,7 @@ def prepare(config: dict[str, Any], cache: bool = True) -> Prepared:
             "y": torch.from_numpy(paired.labels.astype(np.int64)),
             "window": torch.arange(len(paired)),
         }
-    return Prepared(labels, spec, splits, raw)
+    return Prepared(labels, spec, splits, raw, teacher)
 
 
 def teacher_input_valid(split_: Split, model: torch.nn.Module) -> torch.Tensor:
@@ -297,7 +298,7 @@ def run(
             export_skeleton_teacher(config, model, prepared, result, command)
         return {**result, "run_dir": str(teacher_run_dir(config, kind))}
     teacher_dims, teacher_metrics = {}, {}
-    exported = onnx_teacher(config)
+    exported = prepared.teacher
     for kind in teachers_needed(config):
         if exported is not None and kind == "skeleton":
             teacher_dims[kind] = attach_onnx_teacher(prepared.splits["train"], kind, exported)
@@ -325,12 +326,35 @@ def run(
     return {**result, "run_dir": str(run_dir)}
 
 
+def provenance(config: dict[str, Any], result: dict, command: str | None) -> dict[str, Any]:
+    """What a card records of the run that made its model: data, method, command, commit, metrics."""
+    metrics = {
+        "val_accuracy": result["val_accuracy"],
+        "test_accuracy": result["test"]["accuracy"],
+        "test_macro_f1": result["test"]["macro_f1"],
+        "n_train": result["n_train"],
+        "n_test": result["n_test"],
+    }
+    if config["method"] != "teacher":
+        metrics["teacher_test_accuracy"] = result.get("teacher_test_accuracy", {})
+    return {
+        "dataset": config["dataset"]["name"],
+        "protocol": config["dataset"]["protocol"],
+        "method": config["method"],
+        "config": config["name"],
+        "seed": config["seed"],
+        "command": command or "",
+        "date": now_iso(),
+        "git_commit": git_commit(),
+        "metrics": metrics,
+    }
+
+
 def export(config: dict[str, Any], model: torch.nn.Module, prepared: Prepared, result: dict, command: str | None):
     from training.export import export_student
 
     g = config["gaf"]
     out = Path(config["export"])
-    test = result["test"]
     card = export_student(
         model,
         out,
@@ -345,24 +369,7 @@ def export(config: dict[str, Any], model: torch.nn.Module, prepared: Prepared, r
         value_range=gaf_value_range(g),
         architecture=config["student"]["arch"],
         parity_windows=prepared.raw_acc["test"][:64],
-        provenance={
-            "dataset": config["dataset"]["name"],
-            "protocol": config["dataset"]["protocol"],
-            "method": config["method"],
-            "config": config["name"],
-            "seed": config["seed"],
-            "command": command or "",
-            "date": now_iso(),
-            "git_commit": git_commit(),
-            "metrics": {
-                "val_accuracy": result["val_accuracy"],
-                "test_accuracy": test["accuracy"],
-                "test_macro_f1": test["macro_f1"],
-                "n_train": result["n_train"],
-                "n_test": result["n_test"],
-                "teacher_test_accuracy": result.get("teacher_test_accuracy", {}),
-            },
-        },
+        provenance=provenance(config, result, command),
     )
     if config["int8"]:
         export_int8(out, card, prepared, config["int8"])
@@ -394,23 +401,7 @@ def export_skeleton_teacher(
         body_frame=spec.body_frame,
         root_relative=spec.root_relative,
         parity_windows=test["skeleton"][:64].numpy(),
-        provenance={
-            "dataset": config["dataset"]["name"],
-            "protocol": config["dataset"]["protocol"],
-            "method": "teacher",
-            "config": config["name"],
-            "seed": config["seed"],
-            "command": command or "",
-            "date": now_iso(),
-            "git_commit": git_commit(),
-            "metrics": {
-                "val_accuracy": result["val_accuracy"],
-                "test_accuracy": result["test"]["accuracy"],
-                "test_macro_f1": result["test"]["macro_f1"],
-                "n_train": result["n_train"],
-                "n_test": result["n_test"],
-            },
-        },
+        provenance=provenance(config, result, command),
     )
     return card
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import rclpy
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus
-from rcl_interfaces.msg import FloatingPointRange, IntegerRange, ParameterDescriptor, SetParametersResult
+from rcl_interfaces.msg import SetParametersResult
 from rclpy.executors import SingleThreadedExecutor
 from rclpy.node import Node
 from rclpy.parameter import Parameter
@@ -31,6 +31,7 @@ from har_kd_ros.agreement import AgreementTracker
 from har_kd_ros.classifier import DEFAULT_MODEL, ModelLoadError, StudentClassifier
 from har_kd_ros.model_card import ModelCardError
 from har_kd_ros.ros import convert
+from har_kd_ros.ros.params import declare
 from har_kd_ros.ros.process import run_node
 from har_kd_ros.smoothing import LabelSmoother
 from har_kd_ros.window import StreamingWindow, Window
@@ -56,52 +57,29 @@ class HarConfig:
     min_agreement: float
 
 
-def _range(lo: float, hi: float) -> list[FloatingPointRange]:
-    return [FloatingPointRange(from_value=lo, to_value=hi, step=0.0)]
-
-
 def declare_parameters(node: Node) -> HarConfig:
     """Declare every parameter with a descriptor (description, range, read-only) and read them."""
-    spec = [
-        ("model", "", ParameterDescriptor(description="Student .onnx (its .json card beside it); empty = the bundled default", read_only=True)),
-        ("min_confidence", 0.5, ParameterDescriptor(description="Below this smoothed probability the label is 'unknown'", floating_point_range=_range(0.0, 1.0))),
-        ("smoothing_alpha", 0.6, ParameterDescriptor(description="EMA weight of the newest window (1 = no smoothing)", floating_point_range=_range(0.01, 1.0))),
-        ("hysteresis", 0.1, ParameterDescriptor(description="A new label must beat the current one by this margin", floating_point_range=_range(0.0, 0.9))),
-        ("max_gap", 0.5, ParameterDescriptor(description="Seconds without IMU samples after which the window restarts", floating_point_range=_range(0.01, 60.0), read_only=True)),
-        ("frame_id", "", ParameterDescriptor(description="Accept only Imu messages in this frame (empty = any); outputs carry the input frame", read_only=True)),
-        ("inference_threads", 1, ParameterDescriptor(description="ONNX Runtime intra-op threads", integer_range=[IntegerRange(from_value=1, to_value=16, step=1)], read_only=True)),
-        ("imu_reliability", "best_effort", ParameterDescriptor(description="IMU subscription QoS: best_effort (REP 2003 sensor data) or reliable", read_only=True)),
-        ("imu_queue_depth", 50, ParameterDescriptor(description="IMU subscription depth: every sample matters for a window, so deeper than the sensor-data default of 5", integer_range=[IntegerRange(from_value=1, to_value=10000, step=1)], read_only=True)),
-        ("executor", "single_threaded", ParameterDescriptor(description="single_threaded or events (rclpy.experimental.EventsExecutor)", read_only=True)),
-        ("teacher_topic", "teacher/activity/classification", ParameterDescriptor(description="Teacher labels (vision_msgs/Classification) to measure agreement with; empty = off", read_only=True)),
-        ("agreement_window", 60, ParameterDescriptor(description="Student-teacher label pairs in the sliding agreement window", integer_range=[IntegerRange(from_value=1, to_value=100000, step=1)], read_only=True)),
-        ("agreement_tolerance", 0.5, ParameterDescriptor(description="Max seconds between a student and a teacher window end to pair them", floating_point_range=_range(0.01, 10.0), read_only=True)),
-        ("min_agreement", 0.6, ParameterDescriptor(description="Below this agreement (over a half-full window) /diagnostics warns that the student drifts", floating_point_range=_range(0.0, 1.0))),
-    ]  # fmt: skip
-    for name, default, descriptor in spec:
-        node.declare_parameter(name, default, descriptor)
-    get = node.get_parameter
-    config = HarConfig(
-        model=get("model").value or str(DEFAULT_MODEL),
-        min_confidence=get("min_confidence").value,
-        smoothing_alpha=get("smoothing_alpha").value,
-        hysteresis=get("hysteresis").value,
-        max_gap=get("max_gap").value,
-        frame_id=get("frame_id").value,
-        inference_threads=get("inference_threads").value,
-        imu_reliability=get("imu_reliability").value,
-        imu_queue_depth=get("imu_queue_depth").value,
-        executor=get("executor").value,
-        teacher_topic=get("teacher_topic").value,
-        agreement_window=get("agreement_window").value,
-        agreement_tolerance=get("agreement_tolerance").value,
-        min_agreement=get("min_agreement").value,
-    )
-    if config.imu_reliability not in ("best_effort", "reliable"):
-        raise ValueError(f"imu_reliability: expected 'best_effort' or 'reliable', got {config.imu_reliability!r}")
-    if config.executor not in ("single_threaded", "events"):
-        raise ValueError(f"executor: expected 'single_threaded' or 'events', got {config.executor!r}")
-    return config
+    ro = {"read_only": True}
+    values = declare(
+        node,
+        [
+            ("model", "", "Student .onnx (its .json card beside it); empty = the bundled default", ro),
+            ("min_confidence", 0.5, "Below this smoothed probability the label is 'unknown'", {"range": (0.0, 1.0)}),
+            ("smoothing_alpha", 0.6, "EMA weight of the newest window (1 = no smoothing)", {"range": (0.01, 1.0)}),
+            ("hysteresis", 0.1, "A new label must beat the current one by this margin", {"range": (0.0, 0.9)}),
+            ("max_gap", 0.5, "Seconds without IMU samples after which the window restarts", {"range": (0.01, 60.0), **ro}),
+            ("frame_id", "", "Accept only Imu messages in this frame (empty = any); outputs carry the input frame", ro),
+            ("inference_threads", 1, "ONNX Runtime intra-op threads", {"range": (1, 16), **ro}),
+            ("imu_reliability", "best_effort", "IMU subscription QoS: best_effort (REP 2003 sensor data) or reliable", {"choices": ("best_effort", "reliable"), **ro}),
+            ("imu_queue_depth", 50, "IMU subscription depth: every sample matters for a window, so deeper than the sensor-data default of 5", {"range": (1, 10000), **ro}),
+            ("executor", "single_threaded", "single_threaded or events (rclpy.experimental.EventsExecutor)", {"choices": ("single_threaded", "events"), **ro}),
+            ("teacher_topic", "teacher/activity/classification", "Teacher labels (vision_msgs/Classification) to measure agreement with; empty = off", ro),
+            ("agreement_window", 60, "Student-teacher label pairs in the sliding agreement window", {"range": (1, 100000), **ro}),
+            ("agreement_tolerance", 0.5, "Max seconds between a student and a teacher window end to pair them", {"range": (0.01, 10.0), **ro}),
+            ("min_agreement", 0.6, "Below this agreement (over a half-full window) /diagnostics warns that the student drifts", {"range": (0.0, 1.0)}),
+        ],
+    )  # fmt: skip
+    return HarConfig(**{**values, "model": values["model"] or str(DEFAULT_MODEL)})
 
 
 class ImuHarNode(Node):

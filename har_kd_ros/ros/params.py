@@ -19,7 +19,8 @@ def int_range(lo: int, hi: int) -> list[IntegerRange]:
 def declare(node: Node, spec: list[tuple[str, Any, str, dict[str, Any]]]) -> dict[str, Any]:
     """Declare ``(name, default, description, descriptor extras)`` and return the values by name.
 
-    Extras: ``range=(lo, hi)`` (float or int by the default's type), ``read_only=True``.
+    Extras: ``range=(lo, hi)`` (float or int by the default's type), ``read_only=True``,
+    ``choices=(...)`` (a string parameter outside them is a one-line ValueError at start-up).
     """
     values = {}
     for name, default, description, extras in spec:
@@ -32,4 +33,6 @@ def declare(node: Node, spec: list[tuple[str, Any, str, dict[str, Any]]]) -> dic
                 descriptor.integer_range = int_range(lo, hi)
         node.declare_parameter(name, default, descriptor)
         values[name] = node.get_parameter(name).value
+        if "choices" in extras and values[name] not in extras["choices"]:
+            raise ValueError(f"{name}: expected one of {tuple(extras['choices'])}, got {values[name]!r}")
     return values

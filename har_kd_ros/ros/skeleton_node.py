@@ -46,20 +46,16 @@ class SkeletonNode(Node):
             [
                 ("backend", "auto", f"MediaPipe API: one of {BACKENDS} (auto = tasks if model_asset_path is set)", {"read_only": True}),
                 ("model_asset_path", "", "PoseLandmarker .task file for the Tasks API (empty = the legacy bundled model)", {"read_only": True}),
-                ("landmarks", "world", "world (metres, hip-centred) or image (normalised image coordinates)", {"read_only": True}),
+                ("landmarks", "world", "world (metres, hip-centred) or image (normalised image coordinates)", {"choices": ("world", "image"), "read_only": True}),
                 ("compressed", False, "Subscribe to '<image>/compressed' (sensor_msgs/CompressedImage) instead", {"read_only": True}),
                 ("static_image_mode", False, "Detect in every frame instead of tracking (unrelated photos)", {"read_only": True}),
                 ("min_detection_confidence", 0.5, "MediaPipe person detection threshold", {"range": (0.0, 1.0), "read_only": True}),
                 ("min_tracking_confidence", 0.5, "MediaPipe tracking threshold", {"range": (0.0, 1.0), "read_only": True}),
-                ("image_reliability", "best_effort", "Image subscription QoS: best_effort (REP 2003) or reliable (large raw images over UDP)", {"read_only": True}),
+                ("image_reliability", "best_effort", "Image subscription QoS: best_effort (REP 2003) or reliable (large raw images over UDP)", {"choices": ("best_effort", "reliable"), "read_only": True}),
                 ("max_rate_hz", 0.0, "Cap on poses per second, to leave CPU to the IMU path (0 = every frame the worker can take)", {"range": (0.0, 240.0), "read_only": True}),
                 ("marker_min_visibility", 0.5, "Landmarks below this visibility are not drawn", {"range": (0.0, 1.0)}),
             ],
         )  # fmt: skip
-        if p["image_reliability"] not in ("best_effort", "reliable"):
-            raise ValueError(f"image_reliability: expected 'best_effort' or 'reliable', got {p['image_reliability']!r}")
-        if p["landmarks"] not in ("world", "image"):
-            raise ValueError(f"landmarks: expected 'world' or 'image', got {p['landmarks']!r}")
         self.world = p["landmarks"] == "world"
         self.min_period = 1.0 / p["max_rate_hz"] if p["max_rate_hz"] > 0 else 0.0
         self.estimator = make_pose_estimator(

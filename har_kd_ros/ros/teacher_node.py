@@ -42,7 +42,7 @@ class TeacherNode(Node):
             self,
             [
                 ("model", "", "Skeleton teacher .onnx (its .json card beside it); empty = the bundled default", {"read_only": True}),
-                ("topology", "mediapipe_pose", f"Joint order of the skeleton clouds: one of {TOPOLOGIES_3D}", {"read_only": True}),
+                ("topology", "mediapipe_pose", f"Joint order of the skeleton clouds: one of {TOPOLOGIES_3D}", {"choices": TOPOLOGIES_3D, "read_only": True}),
                 ("min_visibility", 0.5, "Landmarks below this visibility count as untracked", {"range": (0.0, 1.0), "read_only": True}),
                 ("max_gap", 1.0, "Seconds without skeletons after which the window restarts", {"range": (0.05, 60.0), "read_only": True}),
                 ("min_confidence", 0.5, "Below this smoothed probability the label is 'unknown'", {"range": (0.0, 1.0), "read_only": True}),
@@ -51,17 +51,10 @@ class TeacherNode(Node):
                 ("skeleton_queue_depth", 30, "Skeleton subscription depth (every frame feeds a window)", {"range": (1, 1000), "read_only": True}),
             ],
         )  # fmt: skip
-        if p["topology"] not in TOPOLOGIES_3D:
-            raise ValueError(f"topology: expected one of {TOPOLOGIES_3D}, got {p['topology']!r}")
         self.teacher = TeacherClassifier(p["model"] or str(DEFAULT_TEACHER))
         card = self.teacher.card
-        self.window = StreamingSkeletonWindow(
-            card.window_s,
-            card.hop_s,
-            card.skeleton_frames,
-            card.min_coverage,
-            card.body_frame,
-            card.root_relative,
+        self.window = StreamingSkeletonWindow.for_card(
+            card,
             max_gap_s=p["max_gap"],
             topology=p["topology"],
             min_visibility=p["min_visibility"],

@@ -13,16 +13,7 @@ DEMO = "har_kd_ros/data/demo_recording.npz"
 
 
 def _stream(card, topology="mediapipe_pose", **kwargs):
-    return StreamingSkeletonWindow(
-        card.window_s,
-        card.hop_s,
-        card.skeleton_frames,
-        card.min_coverage,
-        card.body_frame,
-        card.root_relative,
-        topology=topology,
-        **kwargs,
-    )
+    return StreamingSkeletonWindow.for_card(card, topology=topology, **kwargs)
 
 
 @pytest.fixture(scope="module")
