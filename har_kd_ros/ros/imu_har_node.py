@@ -4,17 +4,21 @@ The subscription callback only converts the message and pushes it into the strea
 (microseconds); completed windows go to a worker thread that GAF-encodes them, runs the
 ONNX student and publishes. Inference therefore never delays or drops IMU samples, and if
 the worker falls behind only the newest windows are kept (a stale label helps nobody).
+
+One node serves one or many wearers (``imu_topics``): each stream has its own window, smoother
+and output topics under the wearer's namespace, and the worker classifies the windows of all
+streams that are pending in one batched ONNX call.
 """
 
 from __future__ import annotations
 
-import queue
 import signal
 import sys
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import partial
 
 import numpy as np
 import rclpy
@@ -28,12 +32,14 @@ from sensor_msgs.msg import Imu
 from std_msgs.msg import String
 
 from har_kd_ros.agreement import AgreementTracker
+from har_kd_ros.batching import WindowMailbox
 from har_kd_ros.classifier import DEFAULT_MODEL, ModelLoadError, StudentClassifier
 from har_kd_ros.model_card import ModelCardError
 from har_kd_ros.ros import convert
 from har_kd_ros.ros.params import declare
 from har_kd_ros.ros.process import run_node
 from har_kd_ros.smoothing import LabelSmoother
+from har_kd_ros.wearers import Wearer, plan_wearers
 from har_kd_ros.window import StreamingWindow, Window
 
 
@@ -42,6 +48,9 @@ class HarConfig:
     """The node's parameters, read once at start-up (the tunable ones are updated on change)."""
 
     model: str
+    imu_topics: list[str]
+    wearers: list[str]
+    max_batch: int
     min_confidence: float
     smoothing_alpha: float
     hysteresis: float
@@ -64,6 +73,9 @@ def declare_parameters(node: Node) -> HarConfig:
         node,
         [
             ("model", "", "Student .onnx (its .json card beside it); empty = the bundled default", ro),
+            ("imu_topics", ["imu"], "IMU topics, one per wearer; outputs go under each wearer's namespace", ro),
+            ("wearers", [""], "Wearer names (namespaces of their outputs), one per IMU topic; [''] = from the topics", ro),
+            ("max_batch", 64, "Most windows classified in one ONNX call", {"range": (1, 4096), **ro}),
             ("min_confidence", 0.5, "Below this smoothed probability the label is 'unknown'", {"range": (0.0, 1.0)}),
             ("smoothing_alpha", 0.6, "EMA weight of the newest window (1 = no smoothing)", {"range": (0.01, 1.0)}),
             ("hysteresis", 0.1, "A new label must beat the current one by this margin", {"range": (0.0, 0.9)}),
@@ -79,77 +91,109 @@ def declare_parameters(node: Node) -> HarConfig:
             ("min_agreement", 0.6, "Below this agreement (over a half-full window) /diagnostics warns that the student drifts", {"range": (0.0, 1.0)}),
         ],
     )  # fmt: skip
+    values["wearers"] = [w for w in values["wearers"] if w]
     return HarConfig(**{**values, "model": values["model"] or str(DEFAULT_MODEL)})
+
+
+@dataclass
+class WearerStream:
+    """One wearer's state: its window and smoother, its publishers, and what it dropped."""
+
+    wearer: Wearer
+    window: StreamingWindow
+    smoother: LabelSmoother
+    activity_pub: object
+    classification_pub: object | None = None
+    label_info_pub: object | None = None
+    agreement: AgreementTracker | None = None
+    malformed: int = 0
+    teacher_malformed: int = 0
+    wrong_frame: int = 0
+    unstamped: int = 0
+    published: int = 0
+    last_sample_wall: float = 0.0
+    last_accepted: tuple[int, float] = (0, 0.0)
+    latencies_ms: deque[float] = field(default_factory=lambda: deque(maxlen=200))
 
 
 class ImuHarNode(Node):
     def __init__(self, **kwargs: object) -> None:
         super().__init__("imu_har", **kwargs)
         self.config = declare_parameters(self)
+        self.wearers = plan_wearers(self.config.imu_topics, self.config.wearers)
+        if len(self.wearers) > 1 and self.config.teacher_topic.startswith(("/", "~")):
+            raise ValueError("teacher_topic: expected a relative name with several wearers (one teacher per wearer)")
         self.classifier = StudentClassifier(self.config.model, threads=self.config.inference_threads)
         card = self.classifier.card
         convert.check_channels(card.channels)
-        self.window = StreamingWindow(
-            card.sample_rate_hz, card.window_samples, card.hop_samples, len(card.channels), self.config.max_gap
-        )
-        self.smoother = LabelSmoother(
-            card.labels, self.config.smoothing_alpha, self.config.min_confidence, self.config.hysteresis
-        )
         self.add_on_set_parameters_callback(self._validate_parameters)
         self.add_post_set_parameters_callback(self._apply_parameters)
 
-        self.activity_pub = self.create_publisher(String, "activity", 10)
-        self.classification_pub = None
-        self.label_info_pub = None
-        if convert.vision_msgs_available():
-            latched = QoSProfile(
-                depth=1, durability=DurabilityPolicy.TRANSIENT_LOCAL, reliability=ReliabilityPolicy.RELIABLE
-            )
-            self.classification_pub = self.create_publisher(convert.Classification, "activity/classification", 10)
-            self.label_info_pub = self.create_publisher(convert.LabelInfo, "activity/label_info", latched)
-            self._publish_label_info(self.config.min_confidence)
-        else:
+        self.vision_msgs = convert.vision_msgs_available()
+        if not self.vision_msgs:
             self.get_logger().warning("vision_msgs is not installed: publishing 'activity' (std_msgs/String) only")
-        self.diagnostics_pub = self.create_publisher(DiagnosticArray, "/diagnostics", 10)
-
         reliability = (
             ReliabilityPolicy.RELIABLE if self.config.imu_reliability == "reliable" else ReliabilityPolicy.BEST_EFFORT
         )
-        qos = QoSProfile(
+        imu_qos = QoSProfile(
             depth=self.config.imu_queue_depth, reliability=reliability, durability=qos_profile_sensor_data.durability
         )
-        self.create_subscription(Imu, "imu", self._on_imu, qos)
-        self.agreement: AgreementTracker | None = None
+        self.streams = [self._make_stream(i, w, imu_qos) for i, w in enumerate(self.wearers)]
+        self.diagnostics_pub = self.create_publisher(DiagnosticArray, "/diagnostics", 10)
         self._agreement_lock = threading.Lock()
-        if self.config.teacher_topic and self.classification_pub is not None:
-            self.agreement = AgreementTracker(
-                card.labels,
-                self.config.agreement_window,
-                self.config.agreement_tolerance,
-                max_wait_s=max(5.0, self.config.agreement_tolerance),
-            )
-            self.create_subscription(convert.Classification, self.config.teacher_topic, self._on_teacher, 10)
 
-        # counters owned by the subscription thread (malformed/wrong frame) and the worker (latency)
-        self.malformed = 0
-        self.teacher_malformed = 0
-        self.wrong_frame = 0
-        self.unstamped = 0
-        self.windows_skipped = 0
-        self.published = 0
-        self.latencies_ms: deque[float] = deque(maxlen=200)
-        self._last_accepted = (0, time.monotonic())
-        self._last_sample_wall = 0.0
-
-        self._windows: queue.Queue[tuple[Window, str, float] | None] = queue.Queue(maxsize=2)
+        # latency and batch sizes are owned by the worker; per-stream counters by the subscription thread
+        self.latencies_ms: deque[float] = deque(maxlen=1000)
+        self.batch_sizes: deque[int] = deque(maxlen=200)
+        self._mailbox: WindowMailbox[tuple[Window, str, float]] = WindowMailbox(len(self.streams), depth=2)
         self._worker = threading.Thread(target=self._infer_loop, name="imu_har_inference", daemon=True)
         self._worker.start()
         self.create_timer(1.0, self._publish_diagnostics)
+        who = (
+            ""
+            if len(self.wearers) == 1
+            else f"; {len(self.wearers)} wearers: {', '.join(w.name for w in self.wearers)}"
+        )
         self.get_logger().info(
             f"model {card.model_id}: {len(card.labels)} labels, {card.sample_rate_hz:g} Hz, window {card.window_s:.2f} s, "
             f"hop {card.hop_s:.2f} s, GAF {card.gaf_method} {card.image_size}px; vision_msgs "
-            f"{'on' if self.classification_pub else 'off'}"
+            f"{'on' if self.vision_msgs else 'off'}{who}"
         )
+
+    def _make_stream(self, index: int, wearer: Wearer, imu_qos: QoSProfile) -> WearerStream:
+        card, config = self.classifier.card, self.config
+        stream = WearerStream(
+            wearer,
+            StreamingWindow(
+                card.sample_rate_hz, card.window_samples, card.hop_samples, len(card.channels), config.max_gap
+            ),
+            LabelSmoother(card.labels, config.smoothing_alpha, config.min_confidence, config.hysteresis),
+            self.create_publisher(String, wearer.topic("activity"), 10),
+            last_accepted=(0, time.monotonic()),
+        )
+        if self.vision_msgs:
+            latched = QoSProfile(
+                depth=1, durability=DurabilityPolicy.TRANSIENT_LOCAL, reliability=ReliabilityPolicy.RELIABLE
+            )
+            stream.classification_pub = self.create_publisher(
+                convert.Classification, wearer.topic("activity/classification"), 10
+            )
+            stream.label_info_pub = self.create_publisher(
+                convert.LabelInfo, wearer.topic("activity/label_info"), latched
+            )
+            self._publish_label_info(stream, config.min_confidence)
+            if config.teacher_topic:
+                stream.agreement = AgreementTracker(
+                    card.labels,
+                    config.agreement_window,
+                    config.agreement_tolerance,
+                    max_wait_s=max(5.0, config.agreement_tolerance),
+                )
+                self.create_subscription(
+                    convert.Classification, wearer.topic(config.teacher_topic), partial(self._on_teacher, stream), 10
+                )
+        self.create_subscription(Imu, wearer.imu_topic, partial(self._on_imu, index, stream), imu_qos)
+        return stream
 
     # -- parameters -------------------------------------------------------------------------
     def _validate_parameters(self, params: list[Parameter]) -> SetParametersResult:
@@ -163,144 +207,177 @@ class ImuHarNode(Node):
 
     def _apply_parameters(self, params: list[Parameter]) -> None:
         for p in params:
-            if p.name == "min_confidence":
-                self.smoother.min_confidence = p.value
-                self._publish_label_info(p.value)  # LabelInfo carries the threshold
-            elif p.name == "smoothing_alpha":
-                self.smoother.alpha = p.value
-            elif p.name == "hysteresis":
-                self.smoother.hysteresis = p.value
-            elif p.name == "min_agreement":
+            for stream in self.streams:
+                if p.name == "min_confidence":
+                    stream.smoother.min_confidence = p.value
+                    self._publish_label_info(stream, p.value)  # LabelInfo carries the threshold
+                elif p.name == "smoothing_alpha":
+                    stream.smoother.alpha = p.value
+                elif p.name == "hysteresis":
+                    stream.smoother.hysteresis = p.value
+            if p.name == "min_agreement":
                 self.config = replace(self.config, min_agreement=p.value)
 
-    def _publish_label_info(self, threshold: float) -> None:
-        if self.label_info_pub is not None:
+    def _publish_label_info(self, stream: WearerStream, threshold: float) -> None:
+        if stream.label_info_pub is not None:
             now = self.get_clock().now().nanoseconds * 1e-9
-            self.label_info_pub.publish(convert.label_info_msg(self.classifier.labels, threshold, now, ""))
+            stream.label_info_pub.publish(convert.label_info_msg(self.classifier.labels, threshold, now, ""))
 
     # -- hot path: one IMU message --------------------------------------------------------------
-    def _on_imu(self, msg: Imu) -> None:
+    def _on_imu(self, index: int, stream: WearerStream, msg: Imu) -> None:
         """Convert and window one sample. Never raises: a bad message is counted and dropped."""
         try:
             frame = msg.header.frame_id
             if self.config.frame_id and frame != self.config.frame_id:
-                self.wrong_frame += 1
+                stream.wrong_frame += 1
                 return
             t = convert.stamp_to_seconds(msg.header.stamp)
             if t == 0.0:  # an unstamped driver: the receive time is the best estimate we have
-                self.unstamped += 1
+                stream.unstamped += 1
                 t = self.get_clock().now().nanoseconds * 1e-9
             values = convert.imu_values(msg, self.classifier.card.channels)
-            self._last_sample_wall = time.monotonic()
-            for window in self.window.push(t, values):
-                self._enqueue((window, frame, time.perf_counter()))
+            stream.last_sample_wall = time.monotonic()
+            for window in stream.window.push(t, values):
+                self._mailbox.put(index, (window, frame, time.perf_counter()))
         except Exception as exc:  # a running node never dies on a bad message
-            self.malformed += 1
-            if self.malformed == 1:
-                self.get_logger().warning(f"dropping malformed Imu message ({type(exc).__name__}: {exc})")
+            stream.malformed += 1
+            if stream.malformed == 1:
+                self.get_logger().warning(
+                    f"dropping malformed Imu message on {stream.wearer.imu_topic} ({type(exc).__name__}: {exc})"
+                )
 
-    def _on_teacher(self, msg: object) -> None:
+    def _on_teacher(self, stream: WearerStream, msg: object) -> None:
         """A teacher label: the top result, stamped with the end of the teacher's window."""
         try:
             if not msg.results:
                 return
             t = convert.stamp_to_seconds(msg.header.stamp)
             with self._agreement_lock:
-                self.agreement.add_teacher(t, msg.results[0].class_id)
+                stream.agreement.add_teacher(t, msg.results[0].class_id)
         except Exception as exc:  # a running node never dies on a bad message
-            self.teacher_malformed += 1
+            stream.teacher_malformed += 1
             self.get_logger().warning(f"dropping malformed teacher label ({type(exc).__name__}: {exc})", once=True)
 
-    def _enqueue(self, item: tuple[Window, str, float]) -> None:
-        try:
-            self._windows.put_nowait(item)
-        except queue.Full:  # the worker is behind: drop the oldest window, keep the newest
-            try:
-                self._windows.get_nowait()
-                self.windows_skipped += 1
-            except queue.Empty:
-                pass
-            self._windows.put_nowait(item)
-
-    # -- worker: GAF + ONNX + publish -----------------------------------------------------------
+    # -- worker: GAF + ONNX + publish, every pending window of every stream in one batch -----------
     def _infer_loop(self) -> None:
+        labels = self.classifier.labels
         while True:
-            item = self._windows.get()
-            if item is None:
+            batch = self._mailbox.take(self.config.max_batch)
+            if batch is None:
                 return
-            window, frame, completed = item
             try:
-                probabilities = self.classifier.probabilities(window.data)
-                smoothed = self.smoother.update(probabilities)
-                if self.classification_pub is not None:  # first: the label's details arrive before it
-                    self.classification_pub.publish(
-                        convert.classification_msg(smoothed.probabilities, self.classifier.labels, window.t_end, frame)
-                    )
-                self.activity_pub.publish(String(data=smoothed.label))
-                self.published += 1
-                if self.agreement is not None:
-                    top = self.classifier.labels[int(np.argmax(smoothed.probabilities))]
-                    with self._agreement_lock:
-                        self.agreement.add_student(window.t_end, top)
-            except Exception as exc:  # keep serving: one failed window must not stop the worker
+                probabilities = self.classifier.probabilities(np.stack([w.data for _, (w, _, _) in batch]))
+            except Exception as exc:  # keep serving: one failed batch must not stop the worker
                 if rclpy.ok():
                     self.get_logger().error(f"inference failed: {type(exc).__name__}: {exc}")
                 continue
-            # from the callback that completed the window to the label being out
-            self.latencies_ms.append(1e3 * (time.perf_counter() - completed))
+            self.batch_sizes.append(len(batch))
+            for (index, (window, frame, completed)), p in zip(batch, probabilities, strict=True):
+                stream = self.streams[index]
+                try:
+                    smoothed = stream.smoother.update(p)
+                    if stream.classification_pub is not None:  # first: the label's details arrive before it
+                        stream.classification_pub.publish(
+                            convert.classification_msg(smoothed.probabilities, labels, window.t_end, frame)
+                        )
+                    stream.activity_pub.publish(String(data=smoothed.label))
+                    stream.published += 1
+                    if stream.agreement is not None:
+                        top = labels[int(np.argmax(smoothed.probabilities))]
+                        with self._agreement_lock:
+                            stream.agreement.add_student(window.t_end, top)
+                except Exception as exc:
+                    if rclpy.ok():
+                        self.get_logger().error(f"publishing failed: {type(exc).__name__}: {exc}")
+                    continue
+                # from the callback that completed the window to the label being out
+                latency = 1e3 * (time.perf_counter() - completed)
+                stream.latencies_ms.append(latency)
+                self.latencies_ms.append(latency)
 
     def stop(self) -> None:
-        self._windows.put(None)
+        self._mailbox.close()
         self._worker.join(timeout=2.0)
 
     # -- diagnostics ------------------------------------------------------------------------------
-    def diagnostics_values(self) -> dict[str, object]:
-        s = self.window.stats
+    def diagnostics_values(self, index: int = 0) -> dict[str, object]:
+        stream = self.streams[index]
+        s = stream.window.stats
         now = time.monotonic()
-        accepted, since = self._last_accepted
+        accepted, since = stream.last_accepted
         rate = (s.accepted - accepted) / max(now - since, 1e-6)
-        self._last_accepted = (s.accepted, now)
-        lat = np.array(self.latencies_ms) if self.latencies_ms else np.zeros(1)
-        return {
+        stream.last_accepted = (s.accepted, now)
+        lat = np.array(stream.latencies_ms) if stream.latencies_ms else np.zeros(1)
+        values = {
             "model_id": self.classifier.card.model_id,
+            "imu_topic": self.resolve_topic_name(stream.wearer.imu_topic),
             "input_rate_hz": f"{rate:.1f}",
             "samples_accepted": s.accepted,
-            "samples_dropped": s.dropped + self.malformed + self.wrong_frame,
+            "samples_dropped": s.dropped + stream.malformed + stream.wrong_frame,
             "dropped_non_finite": s.non_finite,
             "dropped_duplicate": s.duplicate,
             "dropped_out_of_order": s.out_of_order,
             "dropped_wrong_shape": s.wrong_shape,
-            "dropped_malformed": self.malformed,
-            "dropped_wrong_frame": self.wrong_frame,
-            "unstamped": self.unstamped,
+            "dropped_malformed": stream.malformed,
+            "dropped_wrong_frame": stream.wrong_frame,
+            "unstamped": stream.unstamped,
             "gaps_reset": s.gaps,
             "time_jumps_reset": s.time_jumps,
             "windows": s.windows,
-            "windows_skipped": self.windows_skipped,
-            "classifications_published": self.published,
+            "windows_skipped": self._mailbox.skipped[index],
+            "classifications_published": stream.published,
             "processing_latency_ms_p50": f"{np.percentile(lat, 50):.2f}",
             "processing_latency_ms_max": f"{lat.max():.2f}",
         }
+        if len(self.streams) > 1:
+            values["wearer"] = stream.wearer.name
+        return values
+
+    def node_values(self) -> dict[str, object]:
+        """The shared worker: how big its batches are and how long windows wait for a label."""
+        lat = np.array(self.latencies_ms) if self.latencies_ms else np.zeros(1)
+        sizes = np.array(self.batch_sizes) if self.batch_sizes else np.zeros(1)
+        return {
+            "wearers": len(self.streams),
+            "batch_size_mean": f"{sizes.mean():.2f}",
+            "batch_size_max": int(sizes.max()),
+            "pending_windows": len(self._mailbox),
+            "processing_latency_ms_p50": f"{np.percentile(lat, 50):.2f}",
+            "processing_latency_ms_p99": f"{np.percentile(lat, 99):.2f}",
+        }
+
+    def _status_name(self, stream: WearerStream, what: str) -> str:
+        name = f"{self.get_name()}: {what}"
+        return name if len(self.streams) == 1 else f"{name} ({stream.wearer.name})"
 
     def _publish_diagnostics(self) -> None:
-        values = self.diagnostics_values()
-        idle = time.monotonic() - self._last_sample_wall > max(2.0, 2 * self.classifier.card.hop_s)
-        level, message = (DiagnosticStatus.WARN, "no IMU input") if idle else (DiagnosticStatus.OK, "classifying")
         array = DiagnosticArray()
         array.header.stamp = self.get_clock().now().to_msg()
-        array.status = [
-            convert.diagnostic_status(
-                f"{self.get_name()}: activity classifier", values["model_id"], level, message, values
+        model_id = self.classifier.card.model_id
+        idle_after = max(2.0, 2 * self.classifier.card.hop_s)
+        for index, stream in enumerate(self.streams):
+            values = self.diagnostics_values(index)
+            idle = time.monotonic() - stream.last_sample_wall > idle_after
+            level, message = (DiagnosticStatus.WARN, "no IMU input") if idle else (DiagnosticStatus.OK, "classifying")
+            array.status.append(
+                convert.diagnostic_status(
+                    self._status_name(stream, "activity classifier"), model_id, level, message, values
+                )
             )
-        ]
-        if self.agreement is not None:
-            array.status.append(self._agreement_status(values["model_id"]))
+            if stream.agreement is not None:
+                array.status.append(self._agreement_status(stream, model_id))
+        if len(self.streams) > 1:
+            array.status.append(
+                convert.diagnostic_status(
+                    f"{self.get_name()}: batched inference", model_id, DiagnosticStatus.OK, "", self.node_values()
+                )
+            )
         self.diagnostics_pub.publish(array)
 
-    def _agreement_status(self, model_id: str) -> DiagnosticStatus:
+    def _agreement_status(self, stream: WearerStream, model_id: str) -> DiagnosticStatus:
         """Student vs camera teacher over the last pairs: a WARN tells the user the watch model drifts."""
         with self._agreement_lock:
-            a = self.agreement.stats()
+            a = stream.agreement.stats()
         window = self.config.agreement_window
         if a.pairs == 0:
             level, message = DiagnosticStatus.OK, "no teacher labels to compare with"
@@ -315,9 +392,11 @@ class ImuHarNode(Node):
             "paired_total": a.paired_total,
             "unpaired_total": a.unpaired_total,
             "teacher_labels_unknown_to_student": a.teacher_label_unknown,
-            "teacher_labels_malformed": self.teacher_malformed,
+            "teacher_labels_malformed": stream.teacher_malformed,
         }
-        return convert.diagnostic_status(f"{self.get_name()}: teacher agreement", model_id, level, message, values)
+        return convert.diagnostic_status(
+            self._status_name(stream, "teacher agreement"), model_id, level, message, values
+        )
 
 
 def _spin(node: ImuHarNode) -> None:

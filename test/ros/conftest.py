@@ -55,10 +55,12 @@ class Processes:
         self.procs.append((proc, log))
         return proc
 
-    def probe(self, seconds: float) -> tuple[subprocess.Popen, Path]:
+    def probe(self, seconds: float, namespace: str = "") -> tuple[subprocess.Popen, Path]:
+        """A probe.py subscriber; in ``namespace`` it sees that wearer's topics (/diagnostics stays global)."""
         out = self.tmp / f"probe_{len(self.procs)}.json"
+        ns = ["--ros-args", "-r", f"__ns:={namespace}"] if namespace else []
         proc = self.start(
-            sys.executable, str(HERE / "probe.py"), str(out), str(seconds), name=f"probe{len(self.procs)}"
+            sys.executable, str(HERE / "probe.py"), str(out), str(seconds), *ns, name=f"probe{len(self.procs)}"
         )
         wait_for_line(proc, "probe ready", 15)
         return proc, out

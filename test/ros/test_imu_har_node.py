@@ -28,6 +28,16 @@ def short_stream(tmp_path_factory):
     return path
 
 
+@pytest.fixture(scope="module")
+def other_stream(tmp_path_factory):
+    """Another held-out subject doing the same activities in another order (a second wearer)."""
+    from training.data.synthetic import generate_stream
+
+    path = tmp_path_factory.mktemp("rec") / "other.npz"
+    save_npz(generate_stream(("running", "waving", "walking"), segment_s=8.0, seed=6, subject_index=78), path)
+    return path
+
+
 def start_har(procs, *params: str, env=None):
     cmd = [executable("imu_har_node"), "--ros-args", *[a for p in params for a in ("-p", p)]]
     node = procs.start(*cmd, env=env, name="imu_har")
@@ -38,28 +48,65 @@ def start_har(procs, *params: str, env=None):
 def replay_into(procs, recording, rate_scale: float) -> dict:
     """Replay ``recording`` once (after imu_har and a probe have matched) and return what the probe saw."""
     probe, out = procs.probe(60)
-    # the IMU path alone: the recording's skeletons (for the teacher) stay unpublished
-    params = [
+    replay = start_replay(procs, recording, rate_scale)
+    assert replay.wait(30) == 0, replay.log_path.read_text()
+    time.sleep(2.0)  # the last windows are still being classified (slower when the machine is busy)
+    return read_probe(probe, out)
+
+
+def start_replay(procs, recording, rate_scale: float, namespace: str = ""):
+    params = [  # the IMU path alone: the recording's skeletons (for the teacher) stay unpublished
         f"recording:={recording}",
         f"rate_scale:={rate_scale}",
         "wait_for_subscribers:=2",
         "publish_skeleton:=false",
     ]
-    replay = procs.start(
-        executable("imu_replay_node"), "--ros-args", *[a for p in params for a in ("-p", p)], name="replay"
+    ns = ["-r", f"__ns:={namespace}"] if namespace else []
+    return procs.start(
+        executable("imu_replay_node"),
+        "--ros-args",
+        *[a for p in params for a in ("-p", p)],
+        *ns,
+        name=f"replay{namespace.replace('/', '_')}",
     )
-    assert replay.wait(30) == 0, replay.log_path.read_text()
-    time.sleep(2.0)  # the last windows are still being classified (slower when the machine is busy)
-    return read_probe(probe, out)
 
 
 def test_replay_to_classification_matches_ground_truth(procs, short_stream):
     har = start_har(procs)
     record = replay_into(procs, short_stream, 4.0)
     assert har.poll() is None, "imu_har died"
+    check_classified(record, short_stream)
+    diag = record["diagnostics"][-1]
+    assert int(diag["samples_dropped"]) == 0 and int(diag["classifications_published"]) == len(record["classification"])
 
+
+def test_one_node_serves_several_wearers_each_under_its_namespace(procs, short_stream, other_stream):
+    """Two watches replayed at once into one node: each wearer's labels follow their own activities."""
+    har = start_har(procs, "imu_topics:=[/alice/imu, /bob/imu]")
+    assert "2 wearers: alice, bob" in har.log_path.read_text()
+    probes = {ns: procs.probe(60, namespace=f"/{ns}") for ns in ("alice", "bob")}
+    replays = [start_replay(procs, rec, 4.0, f"/{ns}") for ns, rec in (("alice", short_stream), ("bob", other_stream))]
+    for replay in replays:
+        assert replay.wait(40) == 0, replay.log_path.read_text()
+    time.sleep(2.0)
+    records = {ns: read_probe(*probe) for ns, probe in probes.items()}
+    assert har.poll() is None, "imu_har died"
+    check_classified(records["alice"], short_stream)
+    check_classified(records["bob"], other_stream)
+    status = records["alice"]["status"]
+    for ns in ("alice", "bob"):
+        diag = status[f"imu_har: activity classifier ({ns})"][-1]
+        assert diag["imu_topic"] == f"/{ns}/imu" and diag["wearer"] == ns
+        assert int(diag["samples_dropped"]) == 0
+        assert int(diag["classifications_published"]) == len(records[ns]["classification"])
+    batched = status["imu_har: batched inference"][-1]
+    assert int(batched["wearers"]) == 2 and 1 <= float(batched["batch_size_mean"]) <= 2
+
+
+def check_classified(record: dict, recording: Path) -> None:
+    """Every window was classified, stamped and framed right, and mostly right where it is pure."""
     card = ModelCard.load(card_path_for(DEFAULT_MODEL))
-    rec = load_npz(short_stream)
+    rec = load_npz(recording)
     assert record["label_info"] == list(card.labels)
     assert record["imu_count"] > 0.9 * rec.acc.shape[0]
     classifications = record["classification"]
@@ -77,8 +124,6 @@ def test_replay_to_classification_matches_ground_truth(procs, short_stream):
             correct += c["results"][0][0] == truth
     assert total >= 20 and correct / total >= 0.8
     assert {label for _, label in record["activity"]} <= {*card.labels, "unknown"}
-    diag = record["diagnostics"][-1]
-    assert int(diag["samples_dropped"]) == 0 and int(diag["classifications_published"]) == len(classifications)
 
 
 def test_bad_input_never_kills_the_node(procs, short_stream, ros_env):
@@ -118,7 +163,13 @@ def test_bad_model_exits_non_zero_with_one_line(procs, tmp_path, problem):
 
 
 @pytest.mark.parametrize(
-    ("param", "reason"), [("min_confidence:=1.5", "out of range"), ("min_confidence:=high", "expecting type")]
+    ("param", "reason"),
+    [
+        ("min_confidence:=1.5", "out of range"),
+        ("min_confidence:=high", "expecting type"),
+        ("imu_topics:=[/a/imu, /a/imu]", "imu_topics: expected distinct topics"),
+        ("wearers:=[9lives]", "wearers: '9lives' is not a valid relative ROS namespace"),
+    ],
 )
 def test_bad_parameter_exits_with_one_line(procs, param, reason):
     node = procs.start(executable("imu_har_node"), "--ros-args", "-p", param, name="bad_param")
