@@ -49,7 +49,21 @@ def rss_mb(pid: int) -> tuple[float, float]:
     return float(fields["VmRSS"].split()[0]) / 1024, float(fields["VmHWM"].split()[0]) / 1024
 
 
-def run_rate(rate_hz: float, seconds: float, executor: str, receiver: str, workdir: Path) -> dict:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, all threads."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_rate(
+    rate_hz: float,
+    seconds: float,
+    executor: str,
+    receiver: str,
+    workdir: Path,
+    node_cmd: list[str] | None = None,
+) -> dict:
+    """Publish at ``rate_hz`` into imu_har (or ``node_cmd``, a node publishing the same topics)."""
     import rclpy
     from rclpy.qos import QoSProfile, ReliabilityPolicy
     from sensor_msgs.msg import Imu
@@ -58,13 +72,20 @@ def run_rate(rate_hz: float, seconds: float, executor: str, receiver: str, workd
 
     bin_dir = Path(sys.executable).parent
     node_proc = subprocess.Popen(
-        [str(bin_dir / "imu_har_node"), "--ros-args", "-p", f"executor:={executor}"],
+        node_cmd or [str(bin_dir / "imu_har_node"), "--ros-args", "-p", f"executor:={executor}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     out = workdir / f"probe_{int(rate_hz)}.json"
     probe = subprocess.Popen(
-        [sys.executable, str(REPO / "test" / "ros" / "probe.py"), str(out), str(seconds + 60), "--no-imu"],
+        [
+            sys.executable,
+            str(REPO / "test" / "ros" / "probe.py"),
+            str(out),
+            str(seconds + 60),
+            "--no-imu",
+            *(["--events"] if receiver == "events" else []),
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -78,6 +99,7 @@ def run_rate(rate_hz: float, seconds: float, executor: str, receiver: str, workd
     time.sleep(1.0)
 
     stamps = []
+    cpu0 = cpu_seconds(node_proc.pid)
     period = 1.0 / rate_hz
     rng = np.random.default_rng(0)
     start = time.perf_counter()
@@ -92,6 +114,7 @@ def run_rate(rate_hz: float, seconds: float, executor: str, receiver: str, workd
         stamps.append(t)
     time.sleep(2.5)  # the last window and one more /diagnostics period
     rss, hwm = rss_mb(node_proc.pid)
+    node_cpu = cpu_seconds(node_proc.pid) - cpu0
     probe.send_signal(signal.SIGINT)
     probe.wait(20)
     node_proc.send_signal(signal.SIGINT)
@@ -108,11 +131,13 @@ def run_rate(rate_hz: float, seconds: float, executor: str, receiver: str, workd
             latencies.append(1e3 * (c["recv"] - stamps_arr[k]))
     lat = np.array(latencies)
     diagnostics = record["diagnostics"][-1] if record["diagnostics"] else {}
-    accepted = int(diagnostics.get("samples_accepted", -1))
+    accepted = int(diagnostics["samples_accepted"]) if "samples_accepted" in diagnostics else None
     return {
         "rate_hz": rate_hz,
         "sent": n,
-        "dropped": n - accepted,
+        "dropped": None if accepted is None else n - accepted,
+        "node_cpu_s": node_cpu,
+        "node_cpu_ms_per_window": 1e3 * node_cpu / max(len(lat), 1),
         "classifications": len(lat),
         "p50_ms": float(np.percentile(lat, 50)) if lat.size else float("nan"),
         "p99_ms": float(np.percentile(lat, 99)) if lat.size else float("nan"),

@@ -111,14 +111,20 @@ class StudentClassifier(OnnxModel):
         """(N, C, W) or (C, W) windows -> (N, K) or (K,) class probabilities."""
         x = np.asarray(windows, dtype=np.float32)
         single = x.ndim == 2
-        if single:
-            x = x[None]
+        p = self.classify_images(self.encode(self.check_windows(x[None] if single else x)))
+        return p[0] if single else p
+
+    def check_windows(self, windows: np.ndarray) -> np.ndarray:
+        """(N, C, W) float32 as the card says, or a one-line ModelCardError."""
+        x = np.asarray(windows, dtype=np.float32)
         expected = (len(self.card.channels), self.card.window_samples)
         if x.ndim != 3 or x.shape[1:] != expected:
             raise ModelCardError(f"windows: expected (N, {expected[0]}, {expected[1]}) per the card, got {x.shape}")
-        logits = self._run(self.encode(x), [self.card.output_name])[0]
-        p = softmax(logits.astype(np.float64))
-        return p[0] if single else p
+        return x
+
+    def classify_images(self, images: np.ndarray) -> np.ndarray:
+        """(N, C, S, S) GAF images -> (N, K) probabilities (separate so a node can time GAF and ONNX apart)."""
+        return softmax(self._run(images, [self.card.output_name])[0].astype(np.float64))
 
 
 class TeacherClassifier(OnnxModel):

@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+# Windows are float32 (what the models read): a larger magnitude would become inf there.
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+
 
 def _check_rate_window_hop(rate_hz: float, window_samples: int, hop_samples: int) -> None:
     if not (math.isfinite(rate_hz) and rate_hz > 0):
@@ -60,7 +63,7 @@ def clean_stream(t: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndar
     keep = np.zeros(t.shape[0], dtype=bool)
     counts = {"non_finite": 0, "duplicate": 0, "out_of_order": 0}
     last = -math.inf
-    finite = np.isfinite(t) & np.isfinite(values).all(axis=1)
+    finite = np.isfinite(t) & (np.abs(values) <= FLOAT32_MAX).all(axis=1)  # also False for NaN
     for i in range(t.shape[0]):
         if not finite[i]:
             counts["non_finite"] += 1
@@ -191,7 +194,7 @@ class StreamingWindow:
         if v.shape != (self.channels,):
             self.stats.wrong_shape += 1
             return []
-        if not (math.isfinite(t) and np.isfinite(v).all()):
+        if not (math.isfinite(t) and (np.abs(v) <= FLOAT32_MAX).all()):  # NaN, Inf, or inf as float32
             self.stats.non_finite += 1
             return []
         if t == self._last_t:
@@ -215,10 +218,11 @@ class StreamingWindow:
         else:
             t0, v0 = self._last_t, self._last_v
             span = t - t0
-            while True:
+            # grid points up to t, counted from the origin exactly as resample_uniform counts them:
+            # at Unix-time stamps (ulp ~2e-7 s) an absolute comparison would round differently
+            last_k = (t - self._origin) * self.rate_hz + 1e-9
+            while self._next_k <= last_k:
                 g = self._origin + self._next_k * self._period
-                if g > t + 1e-9 * self._period:
-                    break
                 w = (g - t0) / span
                 out += self._append(self._next_k, v0 + (v - v0) * w)
         self._last_t, self._last_v = t, v

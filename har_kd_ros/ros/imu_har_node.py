@@ -84,7 +84,7 @@ def declare_parameters(node: Node) -> HarConfig:
             ("inference_threads", 1, "ONNX Runtime intra-op threads", {"range": (1, 16), **ro}),
             ("imu_reliability", "best_effort", "IMU subscription QoS: best_effort (REP 2003 sensor data) or reliable", {"choices": ("best_effort", "reliable"), **ro}),
             ("imu_queue_depth", 50, "IMU subscription depth: every sample matters for a window, so deeper than the sensor-data default of 5", {"range": (1, 10000), **ro}),
-            ("executor", "single_threaded", "single_threaded or events (rclpy.experimental.EventsExecutor)", {"choices": ("single_threaded", "events"), **ro}),
+            ("executor", "events", "events (rclpy.experimental.EventsExecutor, default: measured faster) or single_threaded", {"choices": ("single_threaded", "events"), **ro}),
             ("teacher_topic", "teacher/activity/classification", "Teacher labels (vision_msgs/Classification) to measure agreement with; empty = off", ro),
             ("agreement_window", 60, "Student-teacher label pairs in the sliding agreement window", {"range": (1, 100000), **ro}),
             ("agreement_tolerance", 0.5, "Max seconds between a student and a teacher window end to pair them", {"range": (0.01, 10.0), **ro}),
@@ -145,6 +145,8 @@ class ImuHarNode(Node):
         # latency and batch sizes are owned by the worker; per-stream counters by the subscription thread
         self.latencies_ms: deque[float] = deque(maxlen=1000)
         self.batch_sizes: deque[int] = deque(maxlen=200)
+        # where the time goes (seconds since start): IMU callbacks, and the worker's GAF, ONNX and publishing
+        self.busy_s = {"imu_callback": 0.0, "gaf": 0.0, "onnx": 0.0, "publish": 0.0}
         self._mailbox: WindowMailbox[tuple[Window, str, float]] = WindowMailbox(len(self.streams), depth=2)
         self._worker = threading.Thread(target=self._infer_loop, name="imu_har_inference", daemon=True)
         self._worker.start()
@@ -226,6 +228,7 @@ class ImuHarNode(Node):
     # -- hot path: one IMU message --------------------------------------------------------------
     def _on_imu(self, index: int, stream: WearerStream, msg: Imu) -> None:
         """Convert and window one sample. Never raises: a bad message is counted and dropped."""
+        start = time.perf_counter()
         try:
             frame = msg.header.frame_id
             if self.config.frame_id and frame != self.config.frame_id:
@@ -245,6 +248,8 @@ class ImuHarNode(Node):
                 self.get_logger().warning(
                     f"dropping malformed Imu message on {stream.wearer.imu_topic} ({type(exc).__name__}: {exc})"
                 )
+        finally:
+            self.busy_s["imu_callback"] += time.perf_counter() - start
 
     def _on_teacher(self, stream: WearerStream, msg: object) -> None:
         """A teacher label: the top result, stamped with the end of the teacher's window."""
@@ -266,12 +271,20 @@ class ImuHarNode(Node):
             if batch is None:
                 return
             try:
-                probabilities = self.classifier.probabilities(np.stack([w.data for _, (w, _, _) in batch]))
+                t0 = time.perf_counter()
+                images = self.classifier.encode(
+                    self.classifier.check_windows(np.stack([w.data for _, (w, _, _) in batch]))
+                )
+                t1 = time.perf_counter()
+                probabilities = self.classifier.classify_images(images)
+                t2 = time.perf_counter()
             except Exception as exc:  # keep serving: one failed batch must not stop the worker
                 if rclpy.ok():
                     self.get_logger().error(f"inference failed: {type(exc).__name__}: {exc}")
                 continue
             self.batch_sizes.append(len(batch))
+            self.busy_s["gaf"] += t1 - t0
+            self.busy_s["onnx"] += t2 - t1
             for (index, (window, frame, completed)), p in zip(batch, probabilities, strict=True):
                 stream = self.streams[index]
                 try:
@@ -294,6 +307,7 @@ class ImuHarNode(Node):
                 latency = 1e3 * (time.perf_counter() - completed)
                 stream.latencies_ms.append(latency)
                 self.latencies_ms.append(latency)
+            self.busy_s["publish"] += time.perf_counter() - t2
 
     def stop(self) -> None:
         self._mailbox.close()
@@ -329,7 +343,7 @@ class ImuHarNode(Node):
             "processing_latency_ms_p50": f"{np.percentile(lat, 50):.2f}",
             "processing_latency_ms_max": f"{lat.max():.2f}",
         }
-        if len(self.streams) > 1:
+        if stream.wearer.name:
             values["wearer"] = stream.wearer.name
         return values
 
@@ -344,11 +358,12 @@ class ImuHarNode(Node):
             "pending_windows": len(self._mailbox),
             "processing_latency_ms_p50": f"{np.percentile(lat, 50):.2f}",
             "processing_latency_ms_p99": f"{np.percentile(lat, 99):.2f}",
+            **{f"busy_s_{k}": f"{v:.3f}" for k, v in self.busy_s.items()},
         }
 
     def _status_name(self, stream: WearerStream, what: str) -> str:
         name = f"{self.get_name()}: {what}"
-        return name if len(self.streams) == 1 else f"{name} ({stream.wearer.name})"
+        return f"{name} ({stream.wearer.name})" if stream.wearer.name else name
 
     def _publish_diagnostics(self) -> None:
         array = DiagnosticArray()
@@ -366,12 +381,11 @@ class ImuHarNode(Node):
             )
             if stream.agreement is not None:
                 array.status.append(self._agreement_status(stream, model_id))
-        if len(self.streams) > 1:
-            array.status.append(
-                convert.diagnostic_status(
-                    f"{self.get_name()}: batched inference", model_id, DiagnosticStatus.OK, "", self.node_values()
-                )
+        array.status.append(
+            convert.diagnostic_status(
+                f"{self.get_name()}: batched inference", model_id, DiagnosticStatus.OK, "", self.node_values()
             )
+        )
         self.diagnostics_pub.publish(array)
 
     def _agreement_status(self, stream: WearerStream, model_id: str) -> DiagnosticStatus:

@@ -22,7 +22,11 @@ def run_node(
 
     A parameter of the wrong type or out of its descriptor's range is always such an error.
     """
-    rclpy.init(args=args)
+    try:
+        rclpy.init(args=args)
+    except Exception as exc:  # rcl's RCLError: unparsable --ros-args (e.g. '-p name:=' without a value)
+        print(f"{name}: bad command-line arguments: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 2
     try:
         node = build()
     except (ParameterException, *expected_errors) as exc:

@@ -147,6 +147,25 @@ def test_bad_input_never_kills_the_node(procs, short_stream, ros_env):
 
 
 @pytest.mark.parametrize("problem", ["missing", "corrupt"])
+def test_ten_thousand_malformed_imu_messages_are_counted_and_the_node_keeps_classifying(procs):
+    """Random NaN/Inf/huge values, absurd stamps and frames: nothing is lost uncounted, and the
+    valid stream that follows is classified."""
+    har = start_har(procs, "frame_id:=imu_link", "imu_reliability:=reliable", "imu_queue_depth:=1000")
+    probe, out = procs.probe(120)
+    fuzz = procs.start(sys.executable, str(HERE / "fuzz_messages.py"), "imu", "10000", "7", name="fuzz")
+    assert fuzz.wait(120) == 0, fuzz.log_path.read_text()[-2000:]
+    sent = json.loads(fuzz.log_path.read_text().strip().splitlines()[-1])
+    time.sleep(1.5)  # one more diagnostics period
+    record = read_probe(probe, out)
+    assert har.poll() is None, "imu_har died:\n" + har.log_path.read_text()[-2000:]
+    diag = record["diagnostics"][-1]
+    assert int(diag["samples_accepted"]) + int(diag["samples_dropped"]) == sent["sent"] + sent["valid_after"]
+    for reason in ("non_finite", "wrong_frame", "out_of_order", "duplicate"):
+        assert int(diag[f"dropped_{reason}"]) > 0, reason
+    valid = [c for c in record["classification"] if c["stamp"] >= sent["valid_start"] - 1e-6]
+    assert len(valid) >= 8  # 8 s of valid samples: 11 windows
+
+
 def test_bad_model_exits_non_zero_with_one_line(procs, tmp_path, problem):
     model = tmp_path / "student.onnx"
     if problem == "corrupt":

@@ -91,3 +91,43 @@ def test_no_person_and_bad_images_publish_nothing_are_counted_and_the_node_keeps
     diag = [d for d in record["diagnostics"] if "images_processed" in d][-1]
     assert int(diag["images_without_person"]) >= 1 and int(diag["images_malformed"]) >= 1
     assert len(record["skeletons"]) == int(diag["skeletons_published"]) >= 1  # only the last, valid round
+
+
+def test_ten_thousand_malformed_images_are_counted_and_a_person_is_still_found(procs, images):
+    """Unknown encodings, absurd sizes, short payloads, 1x1 and 2x500 frames: the node stays up,
+    every image is accounted for (processed, skipped as stale or malformed), and the real photo
+    that follows still becomes a skeleton."""
+    node = procs.start(
+        executable("skeleton_node"),
+        "--ros-args",
+        "-p",
+        "image_reliability:=reliable",
+        "-p",
+        "static_image_mode:=true",
+        name="skeleton",
+    )
+    wait_for_line(node, "pose backend", 30)
+    out = procs.tmp / "skeleton.json"
+    probe = procs.start(sys.executable, str(HERE / "skeleton_probe.py"), str(out), "120", name="skeleton_probe")
+    wait_for_line(probe, "probe ready", 15)
+    fuzz = procs.start(
+        sys.executable,
+        str(HERE / "fuzz_messages.py"),
+        "image",
+        "10000",
+        "11",
+        str(images / "astronaut.npy"),
+        name="fuzz",
+    )
+    assert fuzz.wait(120) == 0, fuzz.log_path.read_text()[-2000:]
+    sent = json.loads(fuzz.log_path.read_text().strip().splitlines()[-1])
+    time.sleep(1.5)  # one more diagnostics period
+    procs.stop(probe)
+    assert node.poll() is None, "skeleton_node died:\n" + node.log_path.read_text()[-2000:]
+    record = json.loads(out.read_text())
+    diag = [d for d in record["diagnostics"] if "images_processed" in d][-1]
+    received = int(diag["images_received"])
+    assert received == sent["sent"] + sent["valid_after"]
+    assert received == int(diag["images_processed"]) + int(diag["images_skipped_stale"]) + int(diag["images_malformed"])
+    assert int(diag["images_malformed"]) > 0
+    assert len(record["skeletons"]) >= 1 and int(diag["skeletons_published"]) == len(record["skeletons"])

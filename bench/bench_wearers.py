@@ -1,0 +1,297 @@
+"""Many wearers, one imu_har: throughput, latency and where the time goes, for N IMU streams.
+
+This process publishes N sensor_msgs/Imu streams (``/w<i>/imu``, 100 Hz each, stamp = publish
+time, each stream starting at a random phase as independent watches do); imu_har runs in its
+own process with ``imu_topics`` = those N topics, and a receiver process (this script with
+``--receive``, EventsExecutor) records every ``/w<i>/activity/classification`` and the node's
+/diagnostics. Latency is measured as in bench_latency.py: from the publication of the sample
+that completed a window to the arrival of its classification. The node's own time accounting
+(IMU callbacks, GAF, ONNX, publishing) and its process CPU time say where the time goes; the
+rest of its CPU is rclpy's executor (wait set, take, deserialisation) and the interpreter.
+
+python bench/bench_wearers.py [--streams 1,4,16,64] [--rate 100] [--seconds 20] [--executor single_threaded]
+python bench/bench_wearers.py --soak --streams 4 --rate 200 --seconds 600   (the soak: RSS and latency over time)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from common import REPO, report
+
+sys.path.insert(0, str(REPO / "test" / "support"))
+from vision_msgs_build import ensure_vision_msgs, env_with
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def reexec_with_vision_msgs() -> None:
+    """Typesupport libraries are found through LD_LIBRARY_PATH, which only a new process reads."""
+    if os.environ.get("HAR_BENCH_CHILD"):
+        return
+    env = env_with(ensure_vision_msgs())
+    env["HAR_BENCH_CHILD"] = "1"
+    env.setdefault("ROS_DOMAIN_ID", str(random.randint(100, 199)))
+    env["ROS_AUTOMATIC_DISCOVERY_RANGE"] = "LOCALHOST"
+    os.execve(sys.executable, [sys.executable, *sys.argv], env)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (all its threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return float(line.split()[1]) / 1024
+    return float("nan")
+
+
+# -- receiver (its own process) -------------------------------------------------------------------
+def receive(n: int, out: str, seconds: float) -> None:
+    import rclpy
+    from diagnostic_msgs.msg import DiagnosticArray
+    from rclpy.experimental import EventsExecutor
+    from vision_msgs.msg import Classification
+
+    from har_kd_ros.bag import stamp_seconds
+
+    rclpy.init()
+    node = rclpy.create_node("wearers_receiver")
+    got: list[list[float]] = []  # [stream, stamp, recv]
+    status: dict[str, dict[str, str]] = {}
+
+    def on_class(i: int, msg: Classification) -> None:
+        got.append([i, stamp_seconds(msg.header.stamp), time.time()])
+
+    def on_diag(msg: DiagnosticArray) -> None:
+        for s in msg.status:
+            if s.name.startswith("imu_har"):
+                status[s.name] = {kv.key: kv.value for kv in s.values}
+
+    for i in range(n):
+        node.create_subscription(Classification, f"/w{i}/activity/classification", lambda m, i=i: on_class(i, m), 100)
+    node.create_subscription(DiagnosticArray, "/diagnostics", on_diag, 10)
+    executor = EventsExecutor()
+    executor.add_node(node)
+    stop = {"now": False}
+    signal.signal(signal.SIGINT, lambda *_: stop.__setitem__("now", True))
+    deadline = time.time() + 30
+    while time.time() < deadline and any(node.count_publishers(f"/w{i}/activity/classification") < 1 for i in range(n)):
+        executor.spin_once(timeout_sec=0.05)
+    print("receiver ready", flush=True)
+    end = time.time() + seconds
+    while not stop["now"] and time.time() < end:
+        executor.spin_once(timeout_sec=0.05)
+    Path(out).write_text(json.dumps({"classifications": got, "status": status}))
+    executor.shutdown()
+    rclpy.try_shutdown()
+
+
+# -- one measurement -------------------------------------------------------------------------------
+def run(n: int, rate_hz: float, seconds: float, executor: str, workdir: Path, soak: bool = False) -> dict:
+    import rclpy
+    from rclpy.qos import QoSProfile, ReliabilityPolicy
+    from sensor_msgs.msg import Imu
+
+    from har_kd_ros.ros.convert import fill_imu
+
+    topics = ", ".join(f"/w{i}/imu" for i in range(n))
+    node_proc = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "imu_har_node"),
+            "--ros-args",
+            "-p",
+            f"imu_topics:=[{topics}]",
+            "-p",
+            f"wearers:=[{', '.join(f'w{i}' for i in range(n))}]",
+            "-p",
+            f"executor:={executor}",
+            "-p",
+            "teacher_topic:=''",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    out = workdir / f"receiver_{n}.json"
+    receiver = subprocess.Popen(
+        [sys.executable, __file__, "--receive", str(n), str(out), str(seconds + 120)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    receiver.stdout.readline()  # "receiver ready"
+    rclpy.init()
+    node = rclpy.create_node("wearers_bench")
+    qos = QoSProfile(depth=100, reliability=ReliabilityPolicy.RELIABLE)
+    pubs = [node.create_publisher(Imu, f"/w{i}/imu", qos) for i in range(n)]
+    deadline = time.time() + 30
+    while any(p.get_subscription_count() < 1 for p in pubs) and time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)
+
+    rng = np.random.default_rng(n)
+    period = 1.0 / rate_hz
+    phase = rng.integers(0, int(rate_hz), size=n)  # ticks before a stream's first sample (< 1 s)
+    ticks = int(seconds * rate_hz)
+    stamps: list[list[float]] = [[] for _ in range(n)]
+    msg = Imu()
+    samples: list[list[float]] = []  # soak: [elapsed s, node RSS MB]
+    cpu0, wall0 = cpu_seconds(node_proc.pid), time.perf_counter()
+    start = time.perf_counter()
+    for k in range(ticks):
+        delay = start + k * period - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)  # no busy-waiting: the node under test needs the CPU
+        t = time.time()
+        for i in range(n):
+            if k < phase[i]:
+                continue
+            a = 2.0 * np.sin(2 * np.pi * (1.0 + 0.1 * i) * k * period)
+            pub = pubs[i]
+            pub.publish(fill_imu(msg, t, "imu_link", (a, 0.3 * a, 9.81)))
+            stamps[i].append(t)
+        if soak and k % int(10 * rate_hz) == 0:
+            samples.append([round(k * period, 1), round(rss_mb(node_proc.pid), 2)])
+    publish_wall = time.perf_counter() - start
+    lag = publish_wall - seconds  # the publisher itself could not keep up when this is large
+    time.sleep(2.5)  # the last windows and one more /diagnostics period
+    node_cpu = cpu_seconds(node_proc.pid) - cpu0
+    node_wall = time.perf_counter() - wall0
+    rss_end = rss_mb(node_proc.pid)
+    receiver.send_signal(signal.SIGINT)
+    receiver.wait(30)
+    node_proc.send_signal(signal.SIGINT)
+    node_proc.wait(10)
+    node.destroy_node()
+    rclpy.try_shutdown()
+
+    record = json.loads(out.read_text())
+    arrays = [np.array(s) for s in stamps]
+    latencies, when = [], []
+    for i, stamp, recv in record["classifications"]:
+        k = int(np.searchsorted(arrays[int(i)], stamp - 1e-7))  # the sample that completed the window
+        if k < len(arrays[int(i)]):
+            latencies.append(1e3 * (recv - arrays[int(i)][k]))
+            when.append(arrays[int(i)][k])
+    lat = np.array(latencies)
+    status = record["status"]
+    sent = sum(len(s) for s in stamps)
+    accepted = sum(int(status.get(_name(i), {}).get("samples_accepted", 0)) for i in range(n))
+    skipped = sum(int(status.get(_name(i), {}).get("windows_skipped", 0)) for i in range(n))
+    batched = status.get("imu_har: batched inference", {})
+    busy = {k: float(batched.get(f"busy_s_{k}", "nan")) for k in ("imu_callback", "gaf", "onnx", "publish")}
+    result = {
+        "streams": n,
+        "rate_hz": rate_hz,
+        "executor": executor,
+        "sent": sent,
+        "dropped": sent - accepted,
+        "windows": int(lat.size),
+        "windows_skipped": skipped,
+        "p50_ms": _pct(lat, 50),
+        "p99_ms": _pct(lat, 99),
+        "max_ms": float(lat.max()) if lat.size else float("nan"),
+        "batch_mean": float(batched.get("batch_size_mean", "nan")),
+        "node_cpu_pct": 100 * node_cpu / node_wall,
+        "node_cpu_ms_per_window": 1e3 * node_cpu / max(lat.size, 1),
+        "busy_share": {k: v / node_cpu for k, v in busy.items()},
+        "publisher_lag_s": lag,
+        "node_rss_mb": rss_end,
+    }
+    if soak:
+        result["rss_samples"] = samples
+        t = np.array(when) - (when[0] if when else 0)
+        result["latency_by_minute"] = [
+            [m, _pct(lat[(t >= 60 * m) & (t < 60 * (m + 1))], 50), _pct(lat[(t >= 60 * m) & (t < 60 * (m + 1))], 99)]
+            for m in range(int(np.ceil(seconds / 60)))
+        ]
+    return result
+
+
+def _name(i: int) -> str:
+    return f"imu_har: activity classifier (w{i})"
+
+
+def _pct(x: np.ndarray, q: float) -> float:
+    return round(float(np.percentile(x, q)), 2) if x.size else float("nan")
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--receive":
+        receive(int(sys.argv[2]), sys.argv[3], float(sys.argv[4]))
+        return
+    reexec_with_vision_msgs()
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--streams", default="1,4,16,64")
+    parser.add_argument("--rate", type=float, default=100.0)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--executor", default="single_threaded", help="comma-separated: single_threaded,events")
+    parser.add_argument("--soak", action="store_true", help="also sample RSS every 10 s and latency per minute")
+    parser.add_argument("--name", default="", help="result file name (default: wearers_<executors> or soak)")
+    args = parser.parse_args()
+    rows, details = [], []
+    for executor in args.executor.split(","):
+        for n in (int(s) for s in args.streams.split(",")):
+            with tempfile.TemporaryDirectory() as tmp:
+                r = run(n, args.rate, args.seconds, executor, Path(tmp), soak=args.soak)
+            details.append(r)
+            share = r["busy_share"]
+            rows.append(
+                [
+                    n,
+                    executor,
+                    r["sent"],
+                    r["dropped"],
+                    r["windows"],
+                    r["windows_skipped"],
+                    r["p50_ms"],
+                    r["p99_ms"],
+                    round(r["max_ms"], 1),
+                    round(r["batch_mean"], 2),
+                    round(r["node_cpu_pct"]),
+                    round(r["node_cpu_ms_per_window"], 2),
+                    " / ".join(f"{100 * share[k]:.0f}" for k in ("imu_callback", "gaf", "onnx", "publish")),
+                    round(r["publisher_lag_s"], 2),
+                    round(r["node_rss_mb"]),
+                ]
+            )
+            print(f"{n} streams ({executor}): p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms", flush=True)
+    name = args.name or ("soak" if args.soak else f"wearers_{args.executor.replace(',', '_')}")
+    report(
+        name,
+        [
+            "streams",
+            "executor",
+            "sent",
+            "dropped",
+            "windows",
+            "skipped",
+            "p50 ms",
+            "p99 ms",
+            "max ms",
+            "batch",
+            "node CPU %",
+            "CPU ms/window",
+            "% callback/GAF/ONNX/publish",
+            "publisher lag s",
+            "RSS MB",
+        ],
+        rows,
+        {"rate_hz": args.rate, "seconds": args.seconds, "details": details},
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""The IMU activity node a user would write without har_kd_ros: the baseline of bench_naive.py.
+
+Everything happens in the subscription callback: keep the last 2.56 s of samples as they
+arrive (no resampling), every 0.5 s turn them into a pyts GramianAngularField image and run
+the torch student eagerly, then publish a vision_msgs/Classification stamped with the sample
+that completed the window. Weights are untrained (the cost does not depend on them).
+
+python bench/naive_har_node.py ARCH RATE_HZ   (ARCH: edge | resnet18)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections import deque
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np
+import rclpy
+import torch
+from pyts.image import GramianAngularField
+from rclpy.qos import QoSProfile, ReliabilityPolicy, qos_profile_sensor_data
+from sensor_msgs.msg import Imu
+from vision_msgs.msg import Classification, ObjectHypothesis
+
+from training.models.students import build_student
+
+LABELS = [str(i) for i in range(10)]
+
+
+def main() -> None:
+    arch, rate = sys.argv[1], float(sys.argv[2])
+    window, hop = round(2.56 * rate), round(0.5 * rate)
+    model = build_student(arch, 3, len(LABELS)).eval()
+    gaf = GramianAngularField(image_size=64, method="summation")
+    rclpy.init()
+    node = rclpy.create_node("naive_har")
+    pub = node.create_publisher(Classification, "activity/classification", 10)
+    buffer: deque[tuple[float, float, float]] = deque(maxlen=window)
+    count = {"n": 0}
+
+    def on_imu(msg: Imu) -> None:
+        a = msg.linear_acceleration
+        buffer.append((a.x, a.y, a.z))
+        count["n"] += 1
+        if len(buffer) < window or count["n"] % hop:
+            return
+        image = gaf.fit_transform(np.array(buffer).T)  # (3, 64, 64): channels as pyts samples
+        with torch.no_grad():
+            logits = model(torch.from_numpy(image[None]).float())[0][0]
+        p = torch.softmax(logits, 0).numpy()
+        out = Classification()
+        out.header = msg.header
+        for k in np.argsort(-p):
+            out.results.append(ObjectHypothesis(class_id=LABELS[k], score=float(p[k])))
+        pub.publish(out)
+
+    qos = QoSProfile(depth=50, reliability=ReliabilityPolicy.BEST_EFFORT, durability=qos_profile_sensor_data.durability)
+    node.create_subscription(Imu, "imu", on_imu, qos)
+    print("model ready", flush=True)
+    with contextlib.suppress(KeyboardInterrupt, rclpy.executors.ExternalShutdownException):
+        rclpy.spin(node)
+    rclpy.try_shutdown()
+
+
+if __name__ == "__main__":
+    main()

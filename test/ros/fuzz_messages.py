@@ -1,0 +1,130 @@
+"""Publishes N random malformed or adversarial messages of one kind, then valid ones, from its own process.
+
+python fuzz_messages.py imu N SEED       -> prints {"sent": N, ...} as JSON on its last line
+python fuzz_messages.py image N SEED VALID.npy
+
+Imu: NaN/Inf/huge values in any field, stamps negative, far future, going back, zero, with
+nanoseconds over 1e9; frame ids empty, long, unicode, wrong. Image: unknown or empty
+encodings, zero or absurd sizes, a step shorter than a row, payloads too short, odd but
+decodable shapes (1x1, 2x500). Reliable QoS, paced, so every message reaches the node and
+its counters can be checked against what was sent. After the fuzz: valid messages, whose
+output proves the node still works.
+"""
+
+import json
+import math
+import random
+import sys
+import time
+
+import numpy as np
+import rclpy
+from rclpy.qos import QoSProfile, ReliabilityPolicy
+from sensor_msgs.msg import Image, Imu
+
+from har_kd_ros.ros.convert import fill_imu, seconds_to_stamp
+
+NASTY = [math.nan, math.inf, -math.inf, 1e39, -1e300, 1.7e308, 5e-324, 0.0, -0.0]
+
+
+def random_imu(rng: random.Random, now: float) -> Imu:
+    msg = fill_imu(Imu(), now + rng.uniform(-5, 5), "imu_link", [rng.gauss(0, 5) for _ in range(3)])
+    for _ in range(rng.randint(1, 3)):
+        what = rng.randrange(6)
+        if what == 0:  # any acceleration component
+            setattr(msg.linear_acceleration, rng.choice("xyz"), rng.choice(NASTY))
+        elif what == 1:  # stamps: negative, far future, zero, nanoseconds out of range
+            msg.header.stamp.sec = rng.choice([-(2**31), -1, 0, 2**31 - 1, int(now) - 86400])
+            msg.header.stamp.nanosec = rng.choice([0, 999_999_999, 2**32 - 1])
+        elif what == 2:  # frames
+            msg.header.frame_id = rng.choice(["", "x" * 10_000, "imu_link\x00", "ïmü_link", "/imu_link"])
+        elif what == 3:  # the other fields nobody should read
+            setattr(msg.angular_velocity, rng.choice("xyz"), rng.choice(NASTY))
+            msg.orientation.w = rng.choice(NASTY)
+        elif what == 4:  # covariances
+            msg.linear_acceleration_covariance[rng.randrange(9)] = rng.choice(NASTY)
+        else:  # a valid value at a repeated stamp
+            msg.header.stamp = seconds_to_stamp(now)
+    return msg
+
+
+def random_image(rng: random.Random) -> Image:
+    msg = Image()
+    msg.header.frame_id = "camera_optical"
+    msg.header.stamp = seconds_to_stamp(time.time())
+    kind = rng.randrange(6)
+    h, w = rng.choice([(1, 1), (2, 500), (500, 2), (32, 32), (0, 10), (10, 0)])
+    msg.height, msg.width = h, w
+    msg.encoding = rng.choice(["rgb8", "bgr8", "mono8", "rgba8"])
+    channels = {"rgb8": 3, "bgr8": 3, "mono8": 1, "rgba8": 4}[msg.encoding]
+    msg.step = w * channels
+    payload = rng.randbytes(min(h * w * channels, 4096))
+    msg.data = payload
+    if kind == 0:
+        msg.encoding = rng.choice(["", "yuv422", "16UC1", "bayer_rggb8", "rgb8\x00", "32FC1"])
+    elif kind == 1:  # claims a huge image with a tiny payload
+        msg.height, msg.width, msg.step = 2**31 - 1, 2**31 - 1, 2**32 - 1
+    elif kind == 2:  # a step shorter than a row
+        msg.step = max(0, w * channels - 1)
+    elif kind == 3:  # payload too short
+        msg.data = payload[: len(payload) // 2]
+    elif kind == 4:
+        msg.is_bigendian = 1
+    # kind 5: odd but decodable shapes (or zero sizes) as drawn
+    return msg
+
+
+def wait_for(pub, n: int) -> None:
+    end = time.time() + 20
+    while pub.get_subscription_count() < n and time.time() < end:
+        time.sleep(0.05)
+    time.sleep(0.5)
+
+
+def main() -> None:
+    kind, n, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    rng = random.Random(seed)
+    rclpy.init()
+    node = rclpy.create_node("fuzz_messages")
+    qos = QoSProfile(depth=1000, reliability=ReliabilityPolicy.RELIABLE)
+    report = {"sent": 0, "valid_after": 0}
+    if kind == "imu":
+        pub = node.create_publisher(Imu, "imu", qos)
+        wait_for(pub, 2)  # imu_har and the probe
+        now = time.time()
+        for _ in range(n):
+            pub.publish(random_imu(rng, now))
+            report["sent"] += 1
+            time.sleep(0.0005)  # paced: the subscriber's queue must never overwrite a message
+        # then 8 s of a valid 50 Hz stream, 10 s after the fuzz's stamps, published at 5x
+        start = now + 20.0
+        report["valid_start"] = start
+        for i in range(400):
+            a = 2.0 * math.sin(2 * math.pi * 1.5 * i / 50)
+            pub.publish(fill_imu(Imu(), start + i / 50, "imu_link", [a, 0.2 * a, 9.81]))
+            report["valid_after"] += 1
+            time.sleep(0.004)
+    else:
+        pub = node.create_publisher(Image, "image", qos)
+        wait_for(pub, 1)
+        for _ in range(n):
+            pub.publish(random_image(rng))
+            report["sent"] += 1
+            time.sleep(0.0005)
+        rgb = np.load(sys.argv[4])
+        valid = Image(height=rgb.shape[0], width=rgb.shape[1], encoding="rgb8", step=rgb.shape[1] * 3)
+        valid.header.frame_id = "camera_optical"
+        valid.data = rgb.tobytes()
+        for _ in range(3):  # a real person, after the worker has drained the fuzz
+            time.sleep(1.0)
+            valid.header.stamp = seconds_to_stamp(time.time())
+            pub.publish(valid)
+            report["valid_after"] += 1
+    time.sleep(1.5)
+    print(json.dumps(report), flush=True)
+    node.destroy_node()
+    rclpy.try_shutdown()
+
+
+if __name__ == "__main__":
+    main()
