@@ -146,7 +146,6 @@ def test_bad_input_never_kills_the_node(procs, short_stream, ros_env):
     assert max(labels.count(x) for x in set(labels)) >= 6  # the final running segment is recognised consistently
 
 
-@pytest.mark.parametrize("problem", ["missing", "corrupt"])
 def test_ten_thousand_malformed_imu_messages_are_counted_and_the_node_keeps_classifying(procs):
     """Random NaN/Inf/huge values, absurd stamps and frames: nothing is lost uncounted, and the
     valid stream that follows is classified."""
@@ -166,6 +165,7 @@ def test_ten_thousand_malformed_imu_messages_are_counted_and_the_node_keeps_clas
     assert len(valid) >= 8  # 8 s of valid samples: 11 windows
 
 
+@pytest.mark.parametrize("problem", ["missing", "corrupt"])
 def test_bad_model_exits_non_zero_with_one_line(procs, tmp_path, problem):
     model = tmp_path / "student.onnx"
     if problem == "corrupt":
