@@ -143,6 +143,7 @@ def run_rate(
         "p99_ms": float(np.percentile(lat, 99)) if lat.size else float("nan"),
         "max_ms": float(lat.max()) if lat.size else float("nan"),
         "node_processing_p50_ms": float(diagnostics.get("processing_latency_ms_p50", "nan")),
+        "status": {name: entries[-1] for name, entries in record["status"].items()},
         "node_rss_mb": rss,
         "node_peak_rss_mb": hwm,
     }

@@ -20,6 +20,12 @@ def stamp_seconds(stamp: object) -> float:
     return stamp.sec + stamp.nanosec * 1e-9  # type: ignore[attr-defined]
 
 
+def one_line(exc: BaseException) -> str:
+    """An exception as one short line: its type, and the first line of its message."""
+    first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+
+
 def is_bag(path: str | Path) -> bool:
     """A rosbag2 folder (metadata.yaml) or a single .mcap / .db3 file."""
     p = Path(path)
@@ -28,7 +34,7 @@ def is_bag(path: str | Path) -> bool:
 
 def read_imu(path: str | Path, topic: str | None = None) -> Recording:
     """The Imu stream of a bag as a Recording (header stamps; receive time if a stamp is zero)."""
-    from rosbags.highlevel import AnyReader, AnyReaderError
+    from rosbags.highlevel import AnyReader
 
     path = Path(path)
     if not path.exists():
@@ -50,8 +56,10 @@ def read_imu(path: str | Path, topic: str | None = None) -> Recording:
                 a, w = msg.linear_acceleration, msg.angular_velocity
                 acc.append((a.x, a.y, a.z))
                 gyro.append((w.x, w.y, w.z))
-    except AnyReaderError as exc:
-        raise RecordingError(f"{path}: not a readable rosbag2 ({exc})") from None
+    except RecordingError:
+        raise
+    except Exception as exc:  # a damaged bag can fail anywhere in the reader (even MemoryError)
+        raise RecordingError(f"{path}: not a readable rosbag2 ({one_line(exc)})") from None
     if len(t) < 2:
         raise RecordingError(f"{path}: topic {topics[0]} has {len(t)} Imu messages (expected at least 2)")
     order = np.argsort(np.asarray(t), kind="stable")

@@ -81,3 +81,24 @@ def test_bag_errors(tmp_path):
         load_dataset("rosbag", tmp_path / "empty", cache=False)
     with pytest.raises(DatasetError, match="not found"):
         load_dataset("rosbag", tmp_path / "missing")
+
+
+@pytest.mark.parametrize("storage", [StoragePlugin.SQLITE3, StoragePlugin.MCAP])
+@pytest.mark.parametrize("damage", ["truncated", "zeroed", "metadata", "storage_missing"])
+def test_a_damaged_bag_is_one_error_naming_it_never_a_partial_dataset(tmp_path, recordings, storage, damage):
+    bag = tmp_path / "bags" / "session"
+    write_bag(bag, recordings, storage)
+    write_bag(tmp_path / "bags" / "healthy", recordings, storage)
+    (data,) = [p for p in bag.iterdir() if p.suffix in (".db3", ".mcap")]
+    raw = data.read_bytes()
+    if damage == "truncated":  # a recorder killed mid-write
+        data.write_bytes(raw[: len(raw) // 2])
+    elif damage == "zeroed":  # a disk error in the middle
+        data.write_bytes(raw[: len(raw) // 3] + bytes(len(raw) // 3) + raw[2 * len(raw) // 3 :])
+    elif damage == "metadata":
+        (bag / "metadata.yaml").write_text("rosbag2_bagfile_information: [unclosed\n")
+    else:
+        data.unlink()
+    with pytest.raises(DatasetError) as err:
+        load_dataset("rosbag", tmp_path / "bags", cache=False)
+    assert "session" in str(err.value) and "\n" not in str(err.value)

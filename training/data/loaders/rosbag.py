@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from har_kd_ros.bag import read_imu, stamp_seconds
+from har_kd_ros.bag import one_line, read_imu, stamp_seconds
 from har_kd_ros.pointcloud import decode_skeleton
 from har_kd_ros.recording import Recording, RecordingError, Segment
 from har_kd_ros.skeleton import get_topology
@@ -85,8 +85,10 @@ def load_rosbag(
         frames, frame_t, labels = _read_skeleton_and_labels(path, skeleton_topic, label_topic, topology, min_visibility)
     except RecordingError as exc:
         raise DatasetError(str(exc)) from None
-    except (ValueError, KeyError) as exc:
-        raise DatasetError(f"{path}: {exc}") from None
+    except DatasetError:
+        raise
+    except Exception as exc:  # a damaged bag can fail anywhere in the reader (even MemoryError)
+        raise DatasetError(f"{path}: not a readable rosbag2 ({one_line(exc)})") from None
     skeleton = skeleton_t = None
     if frames:
         order = np.argsort(frame_t, kind="stable")
