@@ -38,6 +38,26 @@ def test_runtime_never_imports_torch():
     assert offenders == []
 
 
+def test_no_parameter_or_file_path_ever_reaches_a_shell():
+    """Paths come from parameters, launch arguments and configs: they must only ever be argv
+    elements, never text a shell parses (no shell=True, os.system, os.popen, a list-less cmd)."""
+    offenders = []
+    for folder in ("har_kd_ros", "launch", "training"):
+        for path in (REPO / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if not isinstance(node, ast.Call):
+                    continue
+                func = ast.unparse(node.func)
+                if func in ("os.system", "os.popen", "subprocess.getoutput", "subprocess.getstatusoutput"):
+                    offenders.append(f"{path.name}: {func}")
+                for k in node.keywords:
+                    if k.arg == "shell" and not (isinstance(k.value, ast.Constant) and k.value.value is False):
+                        offenders.append(f"{path.name}: {func}(shell=...)")
+                    if func == "ExecuteProcess" and k.arg == "cmd" and not isinstance(k.value, ast.List):
+                        offenders.append(f"{path.name}: ExecuteProcess(cmd=<not a list>)")
+    assert offenders == []
+
+
 def test_launch_file_uses_only_the_standard_launch_api():
     tree = ast.parse((REPO / "launch" / "watch_har.launch.py").read_text())
     modules = {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}

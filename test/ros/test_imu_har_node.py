@@ -235,3 +235,12 @@ def test_replay_rejects_a_bad_recording(procs, tmp_path):
     assert node.wait(20) == 1
     assert "imu_replay: " in node.log_path.read_text() and "lacks columns" in node.log_path.read_text()
     np.testing.assert_equal(node.returncode, 1)
+
+
+def test_unparsable_ros_args_are_one_line_of_ours_not_a_traceback(procs):
+    node = procs.start(executable("imu_har_node"), "--ros-args", "-p", "teacher_topic:=", name="bad_args")
+    assert node.wait(20) == 2
+    text = node.log_path.read_text()
+    assert "Traceback" not in text
+    ours = [line for line in text.splitlines() if line.startswith("imu_har: ")]
+    assert len(ours) == 1 and "bad command-line arguments" in ours[0] and "teacher_topic" in ours[0]
