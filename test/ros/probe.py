@@ -99,6 +99,15 @@ def main() -> None:
     else:
         executor = SingleThreadedExecutor()
     executor.add_node(node)
+    # reliable delivery only starts once both ends have discovered each other: wait (a while) for
+    # the HAR node's publishers, so the first window's label is not published into the void
+    # (its topics are announced together: 'activity' stands for all of them)
+    deadline = time.time() + 10
+    while time.time() < deadline and node.count_publishers("activity") < 1:
+        executor.spin_once(timeout_sec=0.05)
+    settle = time.time() + 0.5
+    while time.time() < settle:
+        executor.spin_once(timeout_sec=0.05)
     print("probe ready", flush=True)
     end = time.time() + seconds
     while not stop["now"] and time.time() < end:
