@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import random
 import signal
 import subprocess
 import sys
@@ -27,36 +25,13 @@ import time
 from pathlib import Path
 
 import numpy as np
-from common import REPO, report
-
-sys.path.insert(0, str(REPO / "test" / "support"))
-from vision_msgs_build import ensure_vision_msgs, env_with
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def reexec_with_vision_msgs() -> None:
-    """Typesupport libraries are found through LD_LIBRARY_PATH, which only a new process reads."""
-    if os.environ.get("HAR_BENCH_CHILD"):
-        return
-    env = env_with(ensure_vision_msgs())
-    env["HAR_BENCH_CHILD"] = "1"
-    env.setdefault("ROS_DOMAIN_ID", str(random.randint(100, 199)))
-    env["ROS_AUTOMATIC_DISCOVERY_RANGE"] = "LOCALHOST"
-    os.execve(sys.executable, [sys.executable, *sys.argv], env)
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (all its threads)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+from bench_latency import cpu_seconds, reexec_with_vision_msgs
+from bench_latency import rss_mb as rss_and_peak_mb
+from common import report
 
 
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return float(line.split()[1]) / 1024
-    return float("nan")
+    return rss_and_peak_mb(pid)[0]
 
 
 # -- receiver (its own process) -------------------------------------------------------------------
