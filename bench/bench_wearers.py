@@ -11,6 +11,7 @@ rest of its CPU is rclpy's executor (wait set, take, deserialisation) and the in
 
 python bench/bench_wearers.py [--streams 1,4,16,64] [--rate 100] [--seconds 20] [--executor single_threaded]
 python bench/bench_wearers.py --soak --streams 4 --rate 200 --seconds 600   (the soak: RSS and latency over time)
+python bench/bench_wearers.py --aligned ...   (every watch completes its windows at the same tick)
 """
 
 from __future__ import annotations
@@ -76,7 +77,9 @@ def receive(n: int, out: str, seconds: float) -> None:
 
 
 # -- one measurement -------------------------------------------------------------------------------
-def run(n: int, rate_hz: float, seconds: float, executor: str, workdir: Path, soak: bool = False) -> dict:
+def run(
+    n: int, rate_hz: float, seconds: float, executor: str, workdir: Path, soak: bool = False, aligned: bool = False
+) -> dict:
     import rclpy
     from rclpy.qos import QoSProfile, ReliabilityPolicy
     from sensor_msgs.msg import Imu
@@ -118,7 +121,8 @@ def run(n: int, rate_hz: float, seconds: float, executor: str, workdir: Path, so
 
     rng = np.random.default_rng(n)
     period = 1.0 / rate_hz
-    phase = rng.integers(0, int(rate_hz), size=n)  # ticks before a stream's first sample (< 1 s)
+    # ticks before a stream's first sample (< 1 s); aligned: every stream completes its windows at once
+    phase = np.zeros(n, dtype=int) if aligned else rng.integers(0, int(rate_hz), size=n)
     ticks = int(seconds * rate_hz)
     stamps: list[list[float]] = [[] for _ in range(n)]
     msg = Imu()
@@ -214,13 +218,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--executor", default="single_threaded", help="comma-separated: single_threaded,events")
     parser.add_argument("--soak", action="store_true", help="also sample RSS every 10 s and latency per minute")
+    parser.add_argument("--aligned", action="store_true", help="all streams in phase: the batching worst case")
     parser.add_argument("--name", default="", help="result file name (default: wearers_<executors> or soak)")
     args = parser.parse_args()
     rows, details = [], []
     for executor in args.executor.split(","):
         for n in (int(s) for s in args.streams.split(",")):
             with tempfile.TemporaryDirectory() as tmp:
-                r = run(n, args.rate, args.seconds, executor, Path(tmp), soak=args.soak)
+                r = run(n, args.rate, args.seconds, executor, Path(tmp), soak=args.soak, aligned=args.aligned)
             details.append(r)
             share = r["busy_share"]
             rows.append(
