@@ -223,8 +223,10 @@ class StreamingWindow:
             last_k = (t - self._origin) * self.rate_hz + 1e-9
             while self._next_k <= last_k:
                 g = self._origin + self._next_k * self._period
-                w = (g - t0) / span
-                out += self._append(self._next_k, v0 + (v - v0) * w)
+                # clamped: a grid point admitted by the tolerance above must not extrapolate, and
+                # the convex form is exact at both ends (v0 + (v - v0) w is not when |v0| >> |v|)
+                w = min(1.0, max(0.0, (g - t0) / span))
+                out += self._append(self._next_k, v0 * (1.0 - w) + v * w)
         self._last_t, self._last_v = t, v
         return out
 
