@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from har_kd_ros.errors import first_line
 from har_kd_ros.recording import Recording, RecordingError
 
 IMU_TYPE = "sensor_msgs/msg/Imu"
@@ -18,12 +19,6 @@ IMU_TYPE = "sensor_msgs/msg/Imu"
 def stamp_seconds(stamp: object) -> float:
     """builtin_interfaces/Time (rclpy or rosbags flavour) -> seconds."""
     return stamp.sec + stamp.nanosec * 1e-9  # type: ignore[attr-defined]
-
-
-def one_line(exc: BaseException) -> str:
-    """An exception as one short line: its type, and the first line of its message."""
-    first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
-    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
 def is_bag(path: str | Path) -> bool:
@@ -59,7 +54,7 @@ def read_imu(path: str | Path, topic: str | None = None) -> Recording:
     except RecordingError:
         raise
     except Exception as exc:  # a damaged bag can fail anywhere in the reader (even MemoryError)
-        raise RecordingError(f"{path}: not a readable rosbag2 ({one_line(exc)})") from None
+        raise RecordingError(f"{path}: not a readable rosbag2 ({first_line(exc, with_type=True)})") from None
     if len(t) < 2:
         raise RecordingError(f"{path}: topic {topics[0]} has {len(t)} Imu messages (expected at least 2)")
     order = np.argsort(np.asarray(t), kind="stable")

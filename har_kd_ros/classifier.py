@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from har_kd_ros.errors import first_line
 from har_kd_ros.gaf import gaf
 from har_kd_ros.model_card import ModelCard, ModelCardError, card_path_for, check_against_graph
 
@@ -72,7 +73,7 @@ class OnnxModel:
         try:
             self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime raises several private exception types
-            raise ModelLoadError(f"{path}: not a loadable ONNX model ({str(exc).splitlines()[0][:200]})") from None
+            raise ModelLoadError(f"{path}: not a loadable ONNX model ({first_line(exc)})") from None
         check_against_graph(
             self.card,
             [(i.name, list(i.shape)) for i in self.session.get_inputs()],

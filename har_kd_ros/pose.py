@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from har_kd_ros.errors import first_line
 from har_kd_ros.skeleton import MEDIAPIPE_POSE
 
 N_LANDMARKS = len(MEDIAPIPE_POSE.joints)
@@ -129,9 +130,7 @@ class TasksPose:
         try:
             self._landmarker = vision.PoseLandmarker.create_from_options(options)
         except Exception as exc:  # mediapipe raises RuntimeError/ValueError with multi-line text
-            raise PoseError(
-                f"{model_asset_path}: not a loadable PoseLandmarker model ({str(exc).splitlines()[0]})"
-            ) from None
+            raise PoseError(f"{model_asset_path}: not a loadable PoseLandmarker model ({first_line(exc)})") from None
         self._mp = mp
         self._last_ms = -1
 

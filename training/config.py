@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from har_kd_ros.errors import first_line
+
 CONFIG_DIR = Path(__file__).resolve().parent / "configs"
 
 DEFAULTS: dict[str, Any] = {
@@ -111,7 +113,7 @@ def _read(path: Path, seen: tuple[Path, ...] = ()) -> dict:
     try:
         raw = yaml.safe_load(path.read_text()) or {}
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+        raise ConfigError(f"{path}: not valid YAML ({first_line(exc)})") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected a mapping at the top level, got {type(raw).__name__}")
     base = raw.pop("extends", None)

@@ -10,6 +10,8 @@ from rclpy.exceptions import ParameterException
 from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 
+from har_kd_ros.errors import first_line
+
 
 def run_node(
     name: str,
@@ -25,7 +27,7 @@ def run_node(
     try:
         rclpy.init(args=args)
     except Exception as exc:  # rcl's RCLError: unparsable --ros-args (e.g. '-p name:=' without a value)
-        print(f"{name}: bad command-line arguments: {str(exc).splitlines()[0]}", file=sys.stderr)
+        print(f"{name}: bad command-line arguments: {first_line(exc)}", file=sys.stderr)
         return 2
     try:
         node = build()

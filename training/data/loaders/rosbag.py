@@ -16,7 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from har_kd_ros.bag import one_line, read_imu, stamp_seconds
+from har_kd_ros.bag import read_imu, stamp_seconds
+from har_kd_ros.errors import first_line
 from har_kd_ros.pointcloud import decode_skeleton
 from har_kd_ros.recording import Recording, RecordingError, Segment
 from har_kd_ros.skeleton import get_topology
@@ -88,7 +89,7 @@ def load_rosbag(
     except DatasetError:
         raise
     except Exception as exc:  # a damaged bag can fail anywhere in the reader (even MemoryError)
-        raise DatasetError(f"{path}: not a readable rosbag2 ({one_line(exc)})") from None
+        raise DatasetError(f"{path}: not a readable rosbag2 ({first_line(exc, with_type=True)})") from None
     skeleton = skeleton_t = None
     if frames:
         order = np.argsort(frame_t, kind="stable")
