@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from builtin_interfaces.msg import Duration, Time
@@ -96,6 +96,17 @@ def diagnostic_status(
     status.level = level  # DiagnosticStatus.OK / WARN / ERROR are bytes constants
     status.values = [KeyValue(key=k, value=str(v)) for k, v in values.items()]
     return status
+
+
+def latency_values(
+    prefix: str, latencies_ms: Iterable[float], stats: tuple[str, ...] = ("p50", "max"), digits: int = 2
+) -> dict[str, str]:
+    """Recent latencies summarised for /diagnostics: ``{prefix}_p50``, ``_p99``, ``_max`` (0 before any)."""
+    lat = np.array(list(latencies_ms) or [0.0])  # list(): one atomic copy of a deque another thread fills
+    return {
+        f"{prefix}_{stat}": f"{lat.max() if stat == 'max' else np.percentile(lat, int(stat[1:])):.{digits}f}"
+        for stat in stats
+    }
 
 
 # -- skeletons ---------------------------------------------------------------------------------

@@ -321,7 +321,6 @@ class ImuHarNode(Node):
         accepted, since = stream.last_accepted
         rate = (s.accepted - accepted) / max(now - since, 1e-6)
         stream.last_accepted = (s.accepted, now)
-        lat = np.array(stream.latencies_ms) if stream.latencies_ms else np.zeros(1)
         values = {
             "model_id": self.classifier.card.model_id,
             "imu_topic": self.resolve_topic_name(stream.wearer.imu_topic),
@@ -340,8 +339,7 @@ class ImuHarNode(Node):
             "windows": s.windows,
             "windows_skipped": self._mailbox.skipped[index],
             "classifications_published": stream.published,
-            "processing_latency_ms_p50": f"{np.percentile(lat, 50):.2f}",
-            "processing_latency_ms_max": f"{lat.max():.2f}",
+            **convert.latency_values("processing_latency_ms", stream.latencies_ms),
         }
         if stream.wearer.name:
             values["wearer"] = stream.wearer.name
@@ -349,15 +347,13 @@ class ImuHarNode(Node):
 
     def node_values(self) -> dict[str, object]:
         """The shared worker: how big its batches are and how long windows wait for a label."""
-        lat = np.array(self.latencies_ms) if self.latencies_ms else np.zeros(1)
-        sizes = np.array(self.batch_sizes) if self.batch_sizes else np.zeros(1)
+        sizes = np.array(list(self.batch_sizes) or [0])
         return {
             "wearers": len(self.streams),
             "batch_size_mean": f"{sizes.mean():.2f}",
             "batch_size_max": int(sizes.max()),
             "pending_windows": len(self._mailbox),
-            "processing_latency_ms_p50": f"{np.percentile(lat, 50):.2f}",
-            "processing_latency_ms_p99": f"{np.percentile(lat, 99):.2f}",
+            **convert.latency_values("processing_latency_ms", self.latencies_ms, ("p50", "p99")),
             **{f"busy_s_{k}": f"{v:.3f}" for k, v in self.busy_s.items()},
         }
 

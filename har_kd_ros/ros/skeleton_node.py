@@ -20,7 +20,6 @@ import threading
 import time
 from collections import deque
 
-import numpy as np
 import rclpy
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus
 from rclpy.node import Node
@@ -156,7 +155,6 @@ class SkeletonNode(Node):
         self.estimator.close()
 
     def diagnostics_values(self) -> dict[str, object]:
-        lat = np.array(self.latencies_ms) if self.latencies_ms else np.zeros(1)
         return {
             "backend": self.estimator.name,
             "images_received": self.received,
@@ -165,8 +163,7 @@ class SkeletonNode(Node):
             "images_without_person": self.no_person,
             "images_malformed": self.malformed,
             "skeletons_published": self.published,
-            "latency_ms_p50": f"{np.percentile(lat, 50):.1f}",
-            "latency_ms_max": f"{lat.max():.1f}",
+            **convert.latency_values("latency_ms", self.latencies_ms, digits=1),
         }
 
     def _publish_diagnostics(self) -> None:

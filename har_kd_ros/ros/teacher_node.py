@@ -15,7 +15,6 @@ import sys
 import time
 from collections import deque
 
-import numpy as np
 import rclpy
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus
 from rclpy.node import Node
@@ -114,7 +113,6 @@ class TeacherNode(Node):
 
     def diagnostics_values(self) -> dict[str, object]:
         s = self.window.stats
-        lat = np.array(self.latencies_ms) if self.latencies_ms else np.zeros(1)
         return {
             "model_id": self.teacher.card.model_id,
             "frames_accepted": s.accepted,
@@ -128,8 +126,7 @@ class TeacherNode(Node):
             "windows": s.windows,
             "windows_without_skeleton": s.windows_uncovered,
             "labels_published": self.published,
-            "latency_ms_p50": f"{np.percentile(lat, 50):.2f}",
-            "latency_ms_max": f"{lat.max():.2f}",
+            **convert.latency_values("latency_ms", self.latencies_ms),
         }
 
     def _publish_diagnostics(self) -> None:
