@@ -55,6 +55,19 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def completion_latencies(stamps: np.ndarray, classified: list[tuple[float, float]]) -> tuple[np.ndarray, np.ndarray]:
+    """Latency (ms) of each (window stamp, arrival time) classification, from the publication of
+    the sample that completed its window (the first stamped at or after the window's end; stamps
+    are publish times), and that sample's time. Windows ending after the last sample are left out."""
+    latencies, completed = [], []
+    for stamp, received in classified:
+        k = int(np.searchsorted(stamps, stamp - 1e-7))
+        if k < len(stamps):
+            latencies.append(1e3 * (received - stamps[k]))
+            completed.append(stamps[k])
+    return np.array(latencies), np.array(completed)
+
+
 def run_rate(
     rate_hz: float,
     seconds: float,
@@ -123,13 +136,7 @@ def run_rate(
     rclpy.try_shutdown()
 
     record = json.loads(out.read_text())
-    stamps_arr = np.array(stamps)
-    latencies = []
-    for c in record["classification"]:
-        k = int(np.searchsorted(stamps_arr, c["stamp"] - 1e-7))  # the sample that completed the window
-        if k < len(stamps_arr):
-            latencies.append(1e3 * (c["recv"] - stamps_arr[k]))
-    lat = np.array(latencies)
+    lat, _ = completion_latencies(np.array(stamps), [(c["stamp"], c["recv"]) for c in record["classification"]])
     diagnostics = record["diagnostics"][-1] if record["diagnostics"] else {}
     accepted = int(diagnostics["samples_accepted"]) if "samples_accepted" in diagnostics else None
     return {

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from bench_latency import cpu_seconds, reexec_with_vision_msgs
+from bench_latency import completion_latencies, cpu_seconds, reexec_with_vision_msgs
 from bench_latency import rss_mb as rss_and_peak_mb
 from common import report
 
@@ -157,14 +157,12 @@ def run(
     rclpy.try_shutdown()
 
     record = json.loads(out.read_text())
-    arrays = [np.array(s) for s in stamps]
-    latencies, when = [], []
-    for i, stamp, recv in record["classifications"]:
-        k = int(np.searchsorted(arrays[int(i)], stamp - 1e-7))  # the sample that completed the window
-        if k < len(arrays[int(i)]):
-            latencies.append(1e3 * (recv - arrays[int(i)][k]))
-            when.append(arrays[int(i)][k])
-    lat = np.array(latencies)
+    per_stream = [
+        completion_latencies(np.array(stamps[i]), [(s, r) for j, s, r in record["classifications"] if j == i])
+        for i in range(n)
+    ]
+    lat = np.concatenate([p[0] for p in per_stream])
+    when = np.concatenate([p[1] for p in per_stream])
     status = record["status"]
     sent = sum(len(s) for s in stamps)
     accepted = sum(int(status.get(_name(i), {}).get("samples_accepted", 0)) for i in range(n))
@@ -191,10 +189,9 @@ def run(
     }
     if soak:
         result["rss_samples"] = samples
-        t = np.array(when) - (when[0] if when else 0)
+        minute = ((when - when.min()) // 60).astype(int) if when.size else when
         result["latency_by_minute"] = [
-            [m, _pct(lat[(t >= 60 * m) & (t < 60 * (m + 1))], 50), _pct(lat[(t >= 60 * m) & (t < 60 * (m + 1))], 99)]
-            for m in range(int(np.ceil(seconds / 60)))
+            [m, _pct(lat[minute == m], 50), _pct(lat[minute == m], 99)] for m in range(int(np.ceil(seconds / 60)))
         ]
     return result
 
