@@ -32,11 +32,6 @@ class Wearer:
         """``activity`` -> ``alice/activity``; an absolute name is left alone."""
         return relative if relative.startswith("/") else self.prefix + relative
 
-    @property
-    def label(self) -> str:
-        """How logs and /diagnostics name the wearer."""
-        return self.name or "default"
-
 
 def wearer_name_from_topic(topic: str) -> str:
     """``/alice/imu`` -> ``alice``; ``/alice/watch/imu`` -> ``alice/watch``; ``imu_left`` -> ``imu_left``."""

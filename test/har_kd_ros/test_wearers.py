@@ -7,7 +7,7 @@ from har_kd_ros.wearers import Wearer, plan_wearers, wearer_name_from_topic
 
 def test_one_topic_keeps_the_single_wearer_topics():
     (w,) = plan_wearers(["imu"])
-    assert w == Wearer("", "imu") and w.topic("activity") == "activity" and w.label == "default"
+    assert w == Wearer("", "imu") and w.topic("activity") == "activity"
 
 
 def test_wearers_are_named_by_the_namespace_of_their_topic():
