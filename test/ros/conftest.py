@@ -55,6 +55,14 @@ class Processes:
         self.procs.append((proc, log))
         return proc
 
+    def node(
+        self, name: str, *params: str, namespace: str = "", log: str = "", env: dict[str, str] | None = None
+    ) -> subprocess.Popen:
+        """An installed node (``name`` = its console script) with ``-p`` parameters, in ``namespace``."""
+        ns = ["-r", f"__ns:={namespace}"] if namespace else []
+        cmd = [executable(name), "--ros-args", *[a for p in params for a in ("-p", p)], *ns]
+        return self.start(*cmd, env=env, name=log or name)
+
     def probe(self, seconds: float, namespace: str = "") -> tuple[subprocess.Popen, Path]:
         """A probe.py subscriber; in ``namespace`` it sees that wearer's topics (/diagnostics stays global)."""
         out = self.tmp / f"probe_{len(self.procs)}.json"
@@ -96,6 +104,18 @@ def wait_for_line(proc: subprocess.Popen, text: str, timeout: float) -> None:
 def read_probe(proc: subprocess.Popen, out: Path) -> dict:
     Processes.stop(proc)
     return json.loads(out.read_text())
+
+
+@pytest.fixture(scope="session")
+def short_stream(tmp_path_factory):
+    """24 s of a held-out synthetic subject: walking, waving, running (8 s each), with
+    MediaPipe-ordered skeletons as the camera path sees them."""
+    from har_kd_ros.recording import save_npz
+    from training.data.synthetic import generate_stream
+
+    path = tmp_path_factory.mktemp("rec") / "stream.npz"
+    save_npz(generate_stream(("walking", "waving", "running"), segment_s=8.0, seed=5, subject_index=77), path)
+    return path
 
 
 @pytest.fixture

@@ -9,23 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import HERE, executable, read_probe, wait_for_line
+from conftest import HERE, read_probe, wait_for_line
 
 from har_kd_ros.classifier import DEFAULT_MODEL
 from har_kd_ros.model_card import ModelCard, card_path_for
 from har_kd_ros.recording import load_npz, save_npz
 
 pytestmark = pytest.mark.ros
-
-
-@pytest.fixture(scope="module")
-def short_stream(tmp_path_factory):
-    """24 s of a held-out synthetic subject: walking, waving, running (8 s each)."""
-    from training.data.synthetic import generate_stream
-
-    path = tmp_path_factory.mktemp("rec") / "stream.npz"
-    save_npz(generate_stream(("walking", "waving", "running"), segment_s=8.0, seed=5, subject_index=77), path)
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +29,7 @@ def other_stream(tmp_path_factory):
 
 
 def start_har(procs, *params: str, env=None):
-    cmd = [executable("imu_har_node"), "--ros-args", *[a for p in params for a in ("-p", p)]]
-    node = procs.start(*cmd, env=env, name="imu_har")
+    node = procs.node("imu_har_node", *params, env=env, log="imu_har")
     wait_for_line(node, "model ", 20)
     return node
 
@@ -61,14 +50,7 @@ def start_replay(procs, recording, rate_scale: float, namespace: str = ""):
         "wait_for_subscribers:=2",
         "publish_skeleton:=false",
     ]
-    ns = ["-r", f"__ns:={namespace}"] if namespace else []
-    return procs.start(
-        executable("imu_replay_node"),
-        "--ros-args",
-        *[a for p in params for a in ("-p", p)],
-        *ns,
-        name=f"replay{namespace.replace('/', '_')}",
-    )
+    return procs.node("imu_replay_node", *params, namespace=namespace, log=f"replay{namespace.replace('/', '_')}")
 
 
 def test_replay_to_classification_matches_ground_truth(procs, short_stream):
@@ -171,7 +153,7 @@ def test_bad_model_exits_non_zero_with_one_line(procs, tmp_path, problem):
     if problem == "corrupt":
         model.write_bytes(DEFAULT_MODEL.read_bytes()[:1000])
         model.with_suffix(".json").write_text(card_path_for(DEFAULT_MODEL).read_text())
-    node = procs.start(executable("imu_har_node"), "--ros-args", "-p", f"model:={model}", name="bad_model")
+    node = procs.node("imu_har_node", f"model:={model}", log="bad_model")
     assert node.wait(20) == 1
     lines = [line for line in node.log_path.read_text().splitlines() if line.strip()]
     assert (
@@ -191,7 +173,7 @@ def test_bad_model_exits_non_zero_with_one_line(procs, tmp_path, problem):
     ],
 )
 def test_bad_parameter_exits_with_one_line(procs, param, reason):
-    node = procs.start(executable("imu_har_node"), "--ros-args", "-p", param, name="bad_param")
+    node = procs.node("imu_har_node", param, log="bad_param")
     assert node.wait(20) == 1
     lines = [line for line in node.log_path.read_text().splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("imu_har: ") and reason in lines[0]
@@ -231,14 +213,14 @@ def test_without_vision_msgs_publishes_string_only(procs, short_stream, ros_env)
 def test_replay_rejects_a_bad_recording(procs, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("t,x\n0,1\n")
-    node = procs.start(executable("imu_replay_node"), "--ros-args", "-p", f"recording:={bad}", name="bad_replay")
+    node = procs.node("imu_replay_node", f"recording:={bad}", log="bad_replay")
     assert node.wait(20) == 1
     assert "imu_replay: " in node.log_path.read_text() and "lacks columns" in node.log_path.read_text()
     np.testing.assert_equal(node.returncode, 1)
 
 
 def test_unparsable_ros_args_are_one_line_of_ours_not_a_traceback(procs):
-    node = procs.start(executable("imu_har_node"), "--ros-args", "-p", "teacher_topic:=", name="bad_args")
+    node = procs.node("imu_har_node", "teacher_topic:=", log="bad_args")
     assert node.wait(20) == 2
     text = node.log_path.read_text()
     assert "Traceback" not in text

@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 import pytest
-from conftest import HERE, executable, wait_for_line
+from conftest import HERE, wait_for_line
 
 from har_kd_ros.skeleton import MEDIAPIPE_POSE
 
@@ -30,9 +30,7 @@ def images(tmp_path_factory):
 
 def run_camera(procs, rounds, *params):
     """One skeleton_node; publish each (image, encoding, count) round in turn; return what came out."""
-    node = procs.start(
-        executable("skeleton_node"), "--ros-args", *[a for p in params for a in ("-p", p)], name="skeleton"
-    )
+    node = procs.node("skeleton_node", *params, log="skeleton")
     wait_for_line(node, "pose backend", 30)
     out = procs.tmp / "skeleton.json"
     probe = procs.start(sys.executable, str(HERE / "skeleton_probe.py"), str(out), "60", name="skeleton_probe")
@@ -97,15 +95,7 @@ def test_ten_thousand_malformed_images_are_counted_and_a_person_is_still_found(p
     """Unknown encodings, absurd sizes, short payloads, 1x1 and 2x500 frames: the node stays up,
     every image is accounted for (processed, skipped as stale or malformed), and the real photo
     that follows still becomes a skeleton."""
-    node = procs.start(
-        executable("skeleton_node"),
-        "--ros-args",
-        "-p",
-        "image_reliability:=reliable",
-        "-p",
-        "static_image_mode:=true",
-        name="skeleton",
-    )
+    node = procs.node("skeleton_node", "image_reliability:=reliable", "static_image_mode:=true", log="skeleton")
     wait_for_line(node, "pose backend", 30)
     out = procs.tmp / "skeleton.json"
     probe = procs.start(sys.executable, str(HERE / "skeleton_probe.py"), str(out), "120", name="skeleton_probe")

@@ -5,46 +5,31 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import executable, read_probe, wait_for_line
+from conftest import read_probe, wait_for_line
 
 from har_kd_ros.classifier import DEFAULT_TEACHER, TeacherClassifier
-from har_kd_ros.recording import load_npz, save_npz
+from har_kd_ros.recording import load_npz
 
 pytestmark = pytest.mark.ros
 
 
-@pytest.fixture(scope="module")
-def stream_with_skeleton(tmp_path_factory):
-    """24 s of a held-out synthetic subject with MediaPipe-ordered skeletons, as the camera path sees them."""
-    from training.data.synthetic import generate_stream
-
-    path = tmp_path_factory.mktemp("rec") / "stream.npz"
-    save_npz(generate_stream(("walking", "waving", "running"), segment_s=8.0, seed=5, subject_index=77), path)
-    return path
-
-
-def _start(procs, name, *params):
-    node = procs.start(executable(name), "--ros-args", *[a for p in params for a in ("-p", p)], name=name)
-    return node
-
-
-def test_teacher_labels_replayed_skeletons_and_imu_har_reports_agreement(procs, stream_with_skeleton):
-    teacher = _start(procs, "teacher_node")
-    har = _start(procs, "imu_har_node")
+def test_teacher_labels_replayed_skeletons_and_imu_har_reports_agreement(procs, short_stream):
+    teacher = procs.node("teacher_node")
+    har = procs.node("imu_har_node")
     wait_for_line(teacher, "teacher ", 20)
     wait_for_line(har, "model ", 20)
     probe, out = procs.probe(90)
     params = [
-        f"recording:={stream_with_skeleton}", "rate_scale:=2.0", "wait_for_subscribers:=2",
+        f"recording:={short_stream}", "rate_scale:=2.0", "wait_for_subscribers:=2",
         "wait_for_skeleton_subscribers:=1",
     ]  # fmt: skip
-    replay = _start(procs, "imu_replay_node", *params)
+    replay = procs.node("imu_replay_node", *params)
     assert replay.wait(60) == 0, replay.log_path.read_text()
     time.sleep(1.5)  # the last diagnostics (1 Hz) after the last labels
     record = read_probe(probe, out)
     assert teacher.poll() is None and har.poll() is None
 
-    rec = load_npz(stream_with_skeleton)
+    rec = load_npz(short_stream)
     card = TeacherClassifier(DEFAULT_TEACHER).card
     labels = record["teacher_classification"]
     expected = int((rec.duration_s - card.window_s) / card.hop_s)
