@@ -370,8 +370,11 @@ def _rotation_to_z_up(up: np.ndarray) -> np.ndarray:
 
 
 def to_canonical(frames: np.ndarray, topology: Topology | str) -> np.ndarray:
-    """Map (T, J, D) source frames to (T, 16, D) canonical joints with z (or 2-D: -y) up.
+    """Map (T, J, D) source frames to (T, 16, 3) canonical joints with z up.
 
+    2-D keypoints (image coordinates) are lifted into the x-z plane: x along the image's right,
+    z along the topology's up, depth 0. A teacher then sees a planar body through the same
+    ``body_frame`` as a 3-D one, which is all a single camera's 2-D keypoints can say.
     NaN joints (tracking dropouts) stay NaN in every canonical joint they feed.
     """
     topo = get_topology(topology) if isinstance(topology, str) else topology
@@ -379,9 +382,11 @@ def to_canonical(frames: np.ndarray, topology: Topology | str) -> np.ndarray:
     if frames.ndim != 3 or frames.shape[1:] != (len(topo.joints), topo.dims):
         raise ValueError(f"frames: expected (T, {len(topo.joints)}, {topo.dims}) for {topo.name}, got {frames.shape}")
     mapped = np.einsum("cj,tjd->tcd", topo.mapping_matrix(), frames)
-    if topo.dims == 3:
-        mapped = mapped @ _rotation_to_z_up(np.asarray(topo.up, dtype=np.float64)).T
-    return mapped
+    if topo.dims == 2:
+        up = np.asarray(topo.up, dtype=np.float64) / np.linalg.norm(topo.up)
+        right = np.array([-up[1], up[0]])
+        return np.stack([mapped @ right, np.zeros(mapped.shape[:2]), mapped @ up], axis=-1)
+    return mapped @ _rotation_to_z_up(np.asarray(topo.up, dtype=np.float64)).T
 
 
 def body_frame(canonical: np.ndarray) -> np.ndarray:

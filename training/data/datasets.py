@@ -6,7 +6,7 @@ from pathlib import Path
 
 from har_kd_ros.recording import Recording
 
-DATASETS = ("synthetic", "basic_motions", "utd_mhad", "berkeley_mhad", "generic", "rosbag")
+DATASETS = ("synthetic", "basic_motions", "utd_mhad", "berkeley_mhad", "mmact", "generic", "rosbag")
 
 
 def load_dataset(name: str, root: str | Path | None = None, cache: bool = True, **options: object) -> list[Recording]:
@@ -29,6 +29,10 @@ def load_dataset(name: str, root: str | Path | None = None, cache: bool = True, 
         from training.data.loaders.berkeley_mhad import load_berkeley_mhad as load
 
         patterns = ("*.txt", "*.bvh")
+    elif name == "mmact":
+        from training.data.loaders.mmact import load_mmact as load
+
+        patterns = ("*.csv", "*.json")
     elif name == "generic":
         from training.data.loaders.generic import load_generic as load
 

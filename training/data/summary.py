@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from har_kd_ros.recording import Recording
-from har_kd_ros.skeleton import CANONICAL_BONES, CANONICAL_JOINTS, get_topology, to_canonical
+from har_kd_ros.skeleton import CANONICAL_BONES, CANONICAL_JOINTS, to_canonical
 
 
 def summarise(recordings: list[Recording]) -> str:
@@ -61,13 +61,13 @@ def plot_recordings(recordings: list[Recording], path: str | Path, per_class: in
     idx = {n: i for i, n in enumerate(CANONICAL_JOINTS)}
     for row, rec in zip(axes, chosen, strict=True):
         ax_s, ax_i = row
-        if rec.skeleton is not None and rec.topology is not None and get_topology(rec.topology).dims == 3:
+        if rec.skeleton is not None and rec.topology is not None:
             canon = to_canonical(rec.skeleton, rec.topology)
             for k, frac in enumerate((0.2, 0.5, 0.8)):
                 f = canon[int(frac * (len(canon) - 1))]
                 if not np.isfinite(f).all():
                     continue
-                shift = 1.0 * k - f[idx["pelvis"], 0]
+                shift = 0.6 * k * np.ptp(f[:, 2]) - f[idx["pelvis"], 0]  # metres or pixels alike
                 for a, b in CANONICAL_BONES:
                     ax_s.plot(
                         [f[idx[a], 0] + shift, f[idx[b], 0] + shift],
