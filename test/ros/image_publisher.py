@@ -1,7 +1,8 @@
 """Publish an image (from a .npy RGB array) as sensor_msgs/Image, N times:
 python image_publisher.py IMG.npy ENCODING N RATE [reliable]
 
-ENCODING: rgb8, bgr8, mono8, or 'garbage' (a payload shorter than the header promises).
+ENCODING: rgb8, bgr8, mono8, 'garbage' (a payload shorter than the header promises), or jpeg/png:
+a sensor_msgs/CompressedImage on 'image/compressed', as image_transport's compressed plugin sends.
 Waits for a subscriber first, so best-effort delivery starts when the node listens.
 """
 
@@ -11,14 +12,31 @@ import time
 import numpy as np
 import rclpy
 from rclpy.qos import QoSProfile, ReliabilityPolicy, qos_profile_sensor_data
-from sensor_msgs.msg import Image
+from sensor_msgs.msg import CompressedImage, Image
 
 from har_kd_ros.ros.convert import seconds_to_stamp
 
 
+def build_message(rgb: np.ndarray, encoding: str) -> Image | CompressedImage:
+    if encoding in ("jpeg", "png"):
+        import cv2
+
+        ok, payload = cv2.imencode("." + encoding.replace("jpeg", "jpg"), np.ascontiguousarray(rgb[:, :, ::-1]))
+        assert ok, encoding
+        msg = CompressedImage(format=encoding, data=payload.tobytes())
+    else:
+        pixels = {"bgr8": rgb[:, :, ::-1], "mono8": rgb.mean(axis=2).astype(np.uint8)[:, :, None]}.get(encoding, rgb)
+        data = np.ascontiguousarray(pixels, dtype=np.uint8).tobytes()
+        msg = Image(height=rgb.shape[0], width=rgb.shape[1], is_bigendian=0, step=rgb.shape[1] * pixels.shape[2])
+        msg.encoding = "rgb8" if encoding == "garbage" else encoding
+        msg.data = data[: len(data) // 2] if encoding == "garbage" else data
+    msg.header.frame_id = "camera_optical"
+    return msg
+
+
 def main() -> None:
     path, encoding, count, rate = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
-    rgb = np.load(path)
+    msg = build_message(np.load(path), encoding)
     rclpy.init()
     node = rclpy.create_node("image_publisher")
     qos = (
@@ -26,23 +44,12 @@ def main() -> None:
         if "reliable" in sys.argv[5:]
         else qos_profile_sensor_data
     )
-    pub = node.create_publisher(Image, "image", qos)
+    topic = "image/compressed" if isinstance(msg, CompressedImage) else "image"
+    pub = node.create_publisher(type(msg), topic, qos)
     end = time.time() + 20
     while pub.get_subscription_count() == 0 and time.time() < end:
         time.sleep(0.05)
     time.sleep(0.5)
-    msg = Image(height=rgb.shape[0], width=rgb.shape[1], is_bigendian=0)
-    msg.header.frame_id = "camera_optical"
-    if encoding == "bgr8":
-        pixels = rgb[:, :, ::-1]
-    elif encoding == "mono8":
-        pixels = rgb.mean(axis=2).astype(np.uint8)[:, :, None]
-    else:
-        pixels = rgb
-    msg.encoding = "rgb8" if encoding == "garbage" else encoding
-    msg.step = rgb.shape[1] * pixels.shape[2]
-    data = np.ascontiguousarray(pixels, dtype=np.uint8).tobytes()
-    msg.data = data[: len(data) // 2] if encoding == "garbage" else data
     start = time.perf_counter()
     for k in range(count):
         delay = start + k / rate - time.perf_counter()
