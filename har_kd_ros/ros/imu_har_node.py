@@ -38,7 +38,7 @@ from har_kd_ros.model_card import ModelCardError
 from har_kd_ros.ros import convert
 from har_kd_ros.ros.params import declare
 from har_kd_ros.ros.process import run_node
-from har_kd_ros.smoothing import LabelSmoother
+from har_kd_ros.smoothing import UNKNOWN, LabelSmoother
 from har_kd_ros.wearers import Wearer, plan_wearers
 from har_kd_ros.window import StreamingWindow, Window
 
@@ -85,7 +85,7 @@ def declare_parameters(node: Node) -> HarConfig:
             ("imu_reliability", "best_effort", "IMU subscription QoS: best_effort (REP 2003 sensor data) or reliable", {"choices": ("best_effort", "reliable"), **ro}),
             ("imu_queue_depth", 50, "IMU subscription depth: every sample matters for a window, so deeper than the sensor-data default of 5", {"range": (1, 10000), **ro}),
             ("executor", "events", "events (rclpy.experimental.EventsExecutor, default: measured faster) or single_threaded", {"choices": ("single_threaded", "events"), **ro}),
-            ("teacher_topic", "teacher/activity/classification", "Teacher labels (vision_msgs/Classification) to measure agreement with; empty = off", ro),
+            ("teacher_topic", "teacher/activity/classification", "Teacher labels (vision_msgs/Classification; without vision_msgs the String labels at this name minus '/classification') to measure agreement with; empty = off", ro),
             ("agreement_window", 60, "Student-teacher label pairs in the sliding agreement window", {"range": (1, 100000), **ro}),
             ("agreement_tolerance", 0.5, "Max seconds between a student and a teacher window end to pair them", {"range": (0.01, 10.0), **ro}),
             ("min_agreement", 0.6, "Below this agreement (over a half-full window) /diagnostics warns that the student drifts", {"range": (0.0, 1.0)}),
@@ -161,6 +161,17 @@ class ImuHarNode(Node):
             f"hop {card.hop_s:.2f} s, GAF {card.gaf_method} {card.image_size}px; vision_msgs "
             f"{'on' if self.vision_msgs else 'off'}{who}"
         )
+        if self.config.teacher_topic and not self.vision_msgs:
+            self.get_logger().info(
+                f"agreement: teacher String labels on '{string_teacher_topic(self.config.teacher_topic)}', "
+                "both sides timed on arrival (vision_msgs is not installed)"
+            )
+
+    def _agreement_tracker(self) -> AgreementTracker:
+        c = self.config
+        return AgreementTracker(
+            self.classifier.card.labels, c.agreement_window, c.agreement_tolerance, max(5.0, c.agreement_tolerance)
+        )
 
     def _make_stream(self, index: int, wearer: Wearer, imu_qos: QoSProfile) -> WearerStream:
         card, config = self.classifier.card, self.config
@@ -185,15 +196,19 @@ class ImuHarNode(Node):
             )
             self._publish_label_info(stream, config.min_confidence)
             if config.teacher_topic:
-                stream.agreement = AgreementTracker(
-                    card.labels,
-                    config.agreement_window,
-                    config.agreement_tolerance,
-                    max_wait_s=max(5.0, config.agreement_tolerance),
-                )
+                stream.agreement = self._agreement_tracker()
                 self.create_subscription(
                     convert.Classification, wearer.topic(config.teacher_topic), partial(self._on_teacher, stream), 10
                 )
+        if config.teacher_topic and not self.vision_msgs:
+            # No Classification type here: pair with the teacher's String labels, timed on arrival.
+            stream.agreement = self._agreement_tracker()
+            self.create_subscription(
+                String,
+                wearer.topic(string_teacher_topic(config.teacher_topic)),
+                partial(self._on_teacher_label, stream),
+                10,
+            )
         self.create_subscription(Imu, wearer.imu_topic, partial(self._on_imu, index, stream), imu_qos)
         return stream
 
@@ -263,6 +278,17 @@ class ImuHarNode(Node):
             stream.teacher_malformed += 1
             self.get_logger().warning(f"dropping malformed teacher label ({type(exc).__name__}: {exc})", once=True)
 
+    def _on_teacher_label(self, stream: WearerStream, msg: String) -> None:
+        """A teacher String label (no vision_msgs): timed by its arrival on this node's clock."""
+        try:
+            if msg.data and msg.data != UNKNOWN:
+                t = self.get_clock().now().nanoseconds * 1e-9
+                with self._agreement_lock:
+                    stream.agreement.add_teacher(t, msg.data)
+        except Exception as exc:  # a running node never dies on a bad message
+            stream.teacher_malformed += 1
+            self.get_logger().warning(f"dropping malformed teacher label ({type(exc).__name__}: {exc})", once=True)
+
     # -- worker: GAF + ONNX + publish, every pending window of every stream in one batch -----------
     def _infer_loop(self) -> None:
         labels = self.classifier.labels
@@ -297,8 +323,10 @@ class ImuHarNode(Node):
                     stream.published += 1
                     if stream.agreement is not None:
                         top = labels[int(np.argmax(smoothed.probabilities))]
+                        # String teacher labels carry no stamp: both sides are then timed when sent
+                        t = window.t_end if self.vision_msgs else self.get_clock().now().nanoseconds * 1e-9
                         with self._agreement_lock:
-                            stream.agreement.add_student(window.t_end, top)
+                            stream.agreement.add_student(t, top)
                 except Exception as exc:
                     if rclpy.ok():
                         self.get_logger().error(f"publishing failed: {type(exc).__name__}: {exc}")
@@ -407,6 +435,11 @@ class ImuHarNode(Node):
         return convert.diagnostic_status(
             self._status_name(stream, "teacher agreement"), model_id, level, message, values
         )
+
+
+def string_teacher_topic(topic: str) -> str:
+    """Where the teacher's String labels are: ``teacher/activity/classification`` -> ``teacher/activity``."""
+    return topic.removesuffix("/classification")
 
 
 def _spin(node: ImuHarNode) -> None:

@@ -51,3 +51,30 @@ def test_teacher_labels_replayed_skeletons_and_imu_har_reports_agreement(procs, 
     agreement = record["status"]["imu_har: teacher agreement"][-1]
     assert int(agreement["paired_total"]) >= 0.8 * len(record["classification"])
     assert 0.5 <= float(agreement["agreement"]) <= 1.0
+
+
+def test_without_vision_msgs_agreement_pairs_the_teachers_string_labels(procs, short_stream):
+    """The pip-only install has no vision_msgs: the teacher publishes String labels only, and
+    imu_har pairs them with its own labels by arrival time, so the drift check still works."""
+    from vision_msgs_build import ensure_vision_msgs, env_without
+
+    bare = env_without(ensure_vision_msgs(), procs.env)
+    teacher = procs.node("teacher_node", env=bare)
+    har = procs.node("imu_har_node", env=bare)
+    wait_for_line(teacher, "teacher ", 20)
+    wait_for_line(har, "agreement: teacher String labels on 'teacher/activity'", 20)
+    probe, out = procs.probe(90)
+    params = [
+        f"recording:={short_stream}", "rate_scale:=2.0", "wait_for_subscribers:=2",
+        "wait_for_skeleton_subscribers:=1",
+    ]  # fmt: skip
+    replay = procs.node("imu_replay_node", *params)
+    assert replay.wait(60) == 0, replay.log_path.read_text()
+    time.sleep(1.5)
+    record = read_probe(probe, out)
+    assert teacher.poll() is None and har.poll() is None
+    assert not record["classification"] and not record["teacher_classification"]  # really without vision_msgs
+    assert len(record["teacher_activity"]) >= 15
+    agreement = record["status"]["imu_har: teacher agreement"][-1]
+    assert int(agreement["paired_total"]) >= 0.8 * len(record["activity"])
+    assert 0.5 <= float(agreement["agreement"]) <= 1.0

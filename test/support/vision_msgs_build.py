@@ -122,5 +122,15 @@ def env_with(install: Path | None, env: dict[str, str] | None = None) -> dict[st
     return env
 
 
+def env_without(install: Path | None, env: dict[str, str]) -> dict[str, str]:
+    """``env`` with the built vision_msgs taken out again: a machine where it is not installed."""
+    env = dict(env)
+    if install is not None:
+        for key in ("PYTHONPATH", "LD_LIBRARY_PATH", "AMENT_PREFIX_PATH"):
+            kept = [p for p in env.get(key, "").split(":") if p and not p.startswith(str(install))]
+            env[key] = ":".join(kept)
+    return env
+
+
 if __name__ == "__main__":
     print(ensure_vision_msgs() or "vision_msgs already importable")
