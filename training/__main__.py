@@ -91,7 +91,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_experiments(args: argparse.Namespace) -> int:
     from training.experiments import run_suite
 
-    run_suite(args.suite, args.seeds, args.out, args.only or None, cache=not args.no_cache, jobs=args.jobs)
+    run_suite(
+        args.suite, args.seeds, args.out, args.only or None, cache=not args.no_cache, jobs=args.jobs, fresh=args.fresh
+    )
     return 0
 
 
@@ -136,7 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("experiments", help="run an experiment suite (all methods x seeds) -> JSON + markdown table")
     p.add_argument("--suite", default="synthetic", help="synthetic | basic_motions")
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    p.add_argument("--only", nargs="*", default=[], help="variant names to (re)run; others keep their results")
+    p.add_argument("--only", nargs="*", default=[], help="variant names to run; others keep their results")
+    p.add_argument("--fresh", action="store_true", help="train again even where a run of the same config finished")
     p.add_argument("--out", default="runs/experiments")
     p.add_argument("--jobs", type=int, default=2, help="parallel single-threaded runs (one per core)")
     p.add_argument("--no-cache", action="store_true")

@@ -65,14 +65,21 @@ def _stats(values: list[float]) -> tuple[float, float]:
     return mean, std
 
 
-def _run_one(config_path: str, overrides: list[str], cache: bool) -> dict:
-    """One (variant, seed) run; a top-level function so a process pool can call it."""
-    from training.pipeline import run
+def _run_one(config_path: str, overrides: list[str], cache: bool, reuse: bool = True) -> dict:
+    """One (variant, seed) run; a top-level function so a process pool can call it.
+
+    With ``reuse`` a completed run of the same config is read back instead of trained again.
+    """
+    from training.pipeline import finished_run, run
 
     config = load_config(CONFIG_DIR / config_path, overrides)
     t0 = time.perf_counter()
-    result = run(config, cache=cache)
+    result = finished_run(config) if reuse and config["method"] != "teacher" else None
+    reused = result is not None
+    if result is None:
+        result = run(config, cache=cache)
     return {
+        "reused": reused,
         "seed": config["seed"],
         "val_accuracy": result["val_accuracy"],
         "test_accuracy": result["test"]["accuracy"],
@@ -90,13 +97,15 @@ def run_suite(
     only: list[str] | None = None,
     cache: bool = True,
     jobs: int = 1,
+    fresh: bool = False,
 ) -> dict:
     """Run the suite's variants x seeds; ``jobs`` > 1 runs that many single-threaded processes.
 
     One process per core with one thread each beats one process with two threads here: torch's
     worker threads spin when a core is taken, so two multi-threaded processes on two cores slow
     each other down by orders of magnitude. Teachers are trained first (once per seed and kind),
-    so the students that share them never race to train the same one.
+    so the students that share them never race to train the same one. Completed runs of the same
+    config are reused (an interrupted suite continues) unless ``fresh``.
     """
     from training.pipeline import teachers_needed
 
@@ -133,7 +142,7 @@ def run_suite(
         for future in [pool.submit(_run_one, c, o, cache) for c, o in teacher_jobs.values()]:
             future.result()
         futures = {
-            (v.name, seed): pool.submit(_run_one, v.config, overrides(v, seed), cache)
+            (v.name, seed): pool.submit(_run_one, v.config, overrides(v, seed), cache, not fresh)
             for v in variants
             for seed in seeds
         }
@@ -142,9 +151,10 @@ def run_suite(
             for seed in seeds:
                 r = futures[(v.name, seed)].result()
                 runs.append(r)
+                took = "reused" if r["reused"] else f"{r['seconds']:.0f} s"
                 print(
                     f"{v.name} seed {seed}: val {r['val_accuracy']:.3f} test acc {r['test_accuracy']:.3f} "
-                    f"macro-F1 {r['test_macro_f1']:.3f} ({r['seconds']:.0f} s)",
+                    f"macro-F1 {r['test_macro_f1']:.3f} ({took})",
                     flush=True,
                 )
             row = {"name": v.name, "note": v.note, "config": v.config, "overrides": list(v.overrides), "runs": runs}

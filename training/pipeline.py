@@ -184,6 +184,33 @@ def _root(config: dict[str, Any]) -> Path:
     return Path(config["out"]) / f"{config['dataset']['name']}_{config['dataset']['protocol']}"
 
 
+def student_run_dir(config: dict[str, Any]) -> Path:
+    return _root(config) / f"{config['name']}_seed{config['seed']}"
+
+
+def finished_run(config: dict[str, Any]) -> dict[str, Any] | None:
+    """The metrics of a completed student run of this very config, else None.
+
+    Lets an interrupted experiment suite continue where it stopped. Settings that do not change
+    the result (threads, progress bars) may differ; a run whose metrics.json predates its
+    config.json was interrupted after a restart and does not count.
+    """
+    run_dir = student_run_dir(config)
+    metrics, meta = run_dir / "metrics.json", run_dir / "config.json"
+    if not (metrics.is_file() and meta.is_file()) or metrics.stat().st_mtime < meta.stat().st_mtime:
+        return None
+
+    def essence(c: dict[str, Any]) -> str:
+        c = json.loads(json.dumps(c, default=str))
+        c.pop("progress", None)
+        c.get("optim", {}).pop("threads", None)
+        return json.dumps(c, sort_keys=True)
+
+    if essence(json.loads(meta.read_text())["config"]) != essence(config):
+        return None
+    return {**json.loads(metrics.read_text()), "run_dir": str(run_dir)}
+
+
 def teacher_run_dir(config: dict[str, Any], kind: str) -> Path:
     """Teacher runs are keyed by everything that determines them (data, windows, teacher, seed)."""
     key = {k: config[k] for k in ("dataset", "window", "seed")}
@@ -313,7 +340,7 @@ def run(
     if config["student"]["init"]:  # fine-tune: same architecture and classes, weights from a checkpoint
         load_checkpoint(student, config["student"]["init"]).train()
     objective = build_objective(config, student, teacher_dims)
-    run_dir = _root(config) / f"{config['name']}_seed{config['seed']}"
+    run_dir = student_run_dir(config)
     folder = RunFolder(run_dir, config, resume=resume) if ctx.is_main else None
     model, result = fit(
         objective, prepared.splits, prepared.label_names, _fit_config(config), folder, ctx, resume, run_dir

@@ -125,3 +125,28 @@ def test_cli_errors_are_one_line(capsys, argv, start):
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith(start) and "\n" not in err
+
+
+def test_a_finished_run_is_recognised_only_for_its_own_config(trained):
+    """What lets an interrupted experiment suite continue: the same config is reused, any change is not."""
+    import os
+
+    from tiny_config import TINY
+
+    from training.config import load_config
+    from training.pipeline import finished_run
+
+    out, model = trained
+    base = [*TINY, "int8=static", "seed=1", f"export={model}", f"out={out}"]
+    same = finished_run(load_config(f"{CONFIGS}/supervised.yaml", [*base, "optim.threads=2", "progress=true"]))
+    assert same is not None and same["run_dir"].endswith("supervised_seed1")
+    assert (
+        same["test"]["accuracy"]
+        == json.loads((out / "synthetic_cross_subject/supervised_seed1/metrics.json").read_text())["test"]["accuracy"]
+    )
+    assert finished_run(load_config(f"{CONFIGS}/supervised.yaml", [*base, "optim.lr=0.01"])) is None
+    assert finished_run(load_config(f"{CONFIGS}/supervised.yaml", [*base, "seed=2"])) is None
+    meta = out / "synthetic_cross_subject/supervised_seed1/config.json"
+    later = os.stat(meta).st_mtime + 5
+    os.utime(meta, (later, later))  # a restarted run that did not finish: its old metrics do not count
+    assert finished_run(load_config(f"{CONFIGS}/supervised.yaml", base)) is None
