@@ -13,14 +13,15 @@ from har_kd_ros.recording import load_npz
 pytestmark = pytest.mark.ros
 
 
-def test_teacher_labels_replayed_skeletons_and_imu_har_reports_agreement(procs, short_stream):
-    teacher = procs.node("teacher_node")
-    har = procs.node("imu_har_node")
+def replay_through_teacher_and_har(procs, recording, env=None, har_ready="model "):
+    """teacher_node + imu_har_node, the recording replayed into both at 2x; what a probe saw."""
+    teacher = procs.node("teacher_node", env=env)
+    har = procs.node("imu_har_node", env=env)
     wait_for_line(teacher, "teacher ", 20)
-    wait_for_line(har, "model ", 20)
+    wait_for_line(har, har_ready, 20)
     probe, out = procs.probe(90)
     params = [
-        f"recording:={short_stream}", "rate_scale:=2.0", "wait_for_subscribers:=2",
+        f"recording:={recording}", "rate_scale:=2.0", "wait_for_subscribers:=2",
         "wait_for_skeleton_subscribers:=1",
     ]  # fmt: skip
     replay = procs.node("imu_replay_node", *params)
@@ -28,6 +29,11 @@ def test_teacher_labels_replayed_skeletons_and_imu_har_reports_agreement(procs, 
     time.sleep(1.5)  # the last diagnostics (1 Hz) after the last labels
     record = read_probe(probe, out)
     assert teacher.poll() is None and har.poll() is None
+    return record
+
+
+def test_teacher_labels_replayed_skeletons_and_imu_har_reports_agreement(procs, short_stream):
+    record = replay_through_teacher_and_har(procs, short_stream)
 
     rec = load_npz(short_stream)
     card = TeacherClassifier(DEFAULT_TEACHER).card
@@ -59,20 +65,8 @@ def test_without_vision_msgs_agreement_pairs_the_teachers_string_labels(procs, s
     from vision_msgs_build import ensure_vision_msgs, env_without
 
     bare = env_without(ensure_vision_msgs(), procs.env)
-    teacher = procs.node("teacher_node", env=bare)
-    har = procs.node("imu_har_node", env=bare)
-    wait_for_line(teacher, "teacher ", 20)
-    wait_for_line(har, "agreement: teacher String labels on 'teacher/activity'", 20)
-    probe, out = procs.probe(90)
-    params = [
-        f"recording:={short_stream}", "rate_scale:=2.0", "wait_for_subscribers:=2",
-        "wait_for_skeleton_subscribers:=1",
-    ]  # fmt: skip
-    replay = procs.node("imu_replay_node", *params)
-    assert replay.wait(60) == 0, replay.log_path.read_text()
-    time.sleep(1.5)
-    record = read_probe(probe, out)
-    assert teacher.poll() is None and har.poll() is None
+    ready = "agreement: teacher String labels on 'teacher/activity'"
+    record = replay_through_teacher_and_har(procs, short_stream, env=bare, har_ready=ready)
     assert not record["classification"] and not record["teacher_classification"]  # really without vision_msgs
     assert len(record["teacher_activity"]) >= 15
     agreement = record["status"]["imu_har: teacher agreement"][-1]
