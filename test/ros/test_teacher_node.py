@@ -13,10 +13,12 @@ from har_kd_ros.recording import load_npz
 pytestmark = pytest.mark.ros
 
 
-def replay_through_teacher_and_har(procs, recording, env=None, har_ready="model "):
-    """teacher_node + imu_har_node, the recording replayed into both at 2x; what a probe saw."""
+def replay_through_teacher_and_har(procs, recording, env=None, har_ready="model ", echo=False):
+    """teacher_node + imu_har_node (+ activity_echo), the recording replayed into both at 2x; what a probe saw."""
     teacher = procs.node("teacher_node", env=env)
     har = procs.node("imu_har_node", env=env)
+    if echo:
+        procs.node("activity_echo", env=env)
     wait_for_line(teacher, "teacher ", 20)
     wait_for_line(har, har_ready, 20)
     probe, out = procs.probe(90)
@@ -66,9 +68,13 @@ def test_without_vision_msgs_agreement_pairs_the_teachers_string_labels(procs, s
 
     bare = env_without(ensure_vision_msgs(), procs.env)
     ready = "agreement: teacher String labels on 'teacher/activity'"
-    record = replay_through_teacher_and_har(procs, short_stream, env=bare, har_ready=ready)
+    record = replay_through_teacher_and_har(procs, short_stream, env=bare, har_ready=ready, echo=True)
     assert not record["classification"] and not record["teacher_classification"]  # really without vision_msgs
     assert len(record["teacher_activity"]) >= 15
     agreement = record["status"]["imu_har: teacher agreement"][-1]
     assert int(agreement["paired_total"]) >= 0.8 * len(record["activity"])
     assert 0.5 <= float(agreement["agreement"]) <= 1.0
+    # what the README demo prints: both labels and the agreement on each line
+    echoed = (procs.tmp / "activity_echo.log").read_text().splitlines()
+    shown = [line for line in echoed if line.startswith("activity: ") and "teacher: " in line and "(agree " in line]
+    assert len(shown) >= 5, echoed[-5:]
