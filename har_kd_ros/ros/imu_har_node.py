@@ -167,12 +167,6 @@ class ImuHarNode(Node):
                 "both sides timed on arrival (vision_msgs is not installed)"
             )
 
-    def _agreement_tracker(self) -> AgreementTracker:
-        c = self.config
-        return AgreementTracker(
-            self.classifier.card.labels, c.agreement_window, c.agreement_tolerance, max(5.0, c.agreement_tolerance)
-        )
-
     def _make_stream(self, index: int, wearer: Wearer, imu_qos: QoSProfile) -> WearerStream:
         card, config = self.classifier.card, self.config
         stream = WearerStream(
@@ -195,20 +189,20 @@ class ImuHarNode(Node):
                 convert.LabelInfo, wearer.topic("activity/label_info"), latched
             )
             self._publish_label_info(stream, config.min_confidence)
-            if config.teacher_topic:
-                stream.agreement = self._agreement_tracker()
-                self.create_subscription(
-                    convert.Classification, wearer.topic(config.teacher_topic), partial(self._on_teacher, stream), 10
-                )
-        if config.teacher_topic and not self.vision_msgs:
-            # No Classification type here: pair with the teacher's String labels, timed on arrival.
-            stream.agreement = self._agreement_tracker()
-            self.create_subscription(
-                String,
-                wearer.topic(string_teacher_topic(config.teacher_topic)),
-                partial(self._on_teacher_label, stream),
-                10,
+        if config.teacher_topic:
+            stream.agreement = AgreementTracker(
+                card.labels,
+                config.agreement_window,
+                config.agreement_tolerance,
+                max_wait_s=max(5.0, config.agreement_tolerance),
             )
+            # without the Classification type: the teacher's String labels, timed on arrival
+            msg_type, topic = (
+                (convert.Classification, config.teacher_topic)
+                if self.vision_msgs
+                else (String, string_teacher_topic(config.teacher_topic))
+            )
+            self.create_subscription(msg_type, wearer.topic(topic), partial(self._on_teacher, stream), 10)
         self.create_subscription(Imu, wearer.imu_topic, partial(self._on_imu, index, stream), imu_qos)
         return stream
 
@@ -267,24 +261,19 @@ class ImuHarNode(Node):
             self.busy_s["imu_callback"] += time.perf_counter() - start
 
     def _on_teacher(self, stream: WearerStream, msg: object) -> None:
-        """A teacher label: the top result, stamped with the end of the teacher's window."""
+        """A teacher label: a Classification's top result, stamped with the end of the teacher's
+        window; without vision_msgs a String label (not 'unknown'), timed on arrival at this node."""
         try:
-            if not msg.results:
-                return
-            t = convert.stamp_to_seconds(msg.header.stamp)
+            if isinstance(msg, String):
+                if not msg.data or msg.data == UNKNOWN:
+                    return
+                t, label = self.get_clock().now().nanoseconds * 1e-9, msg.data
+            else:
+                if not msg.results:
+                    return
+                t, label = convert.stamp_to_seconds(msg.header.stamp), msg.results[0].class_id
             with self._agreement_lock:
-                stream.agreement.add_teacher(t, msg.results[0].class_id)
-        except Exception as exc:  # a running node never dies on a bad message
-            stream.teacher_malformed += 1
-            self.get_logger().warning(f"dropping malformed teacher label ({type(exc).__name__}: {exc})", once=True)
-
-    def _on_teacher_label(self, stream: WearerStream, msg: String) -> None:
-        """A teacher String label (no vision_msgs): timed by its arrival on this node's clock."""
-        try:
-            if msg.data and msg.data != UNKNOWN:
-                t = self.get_clock().now().nanoseconds * 1e-9
-                with self._agreement_lock:
-                    stream.agreement.add_teacher(t, msg.data)
+                stream.agreement.add_teacher(t, label)
         except Exception as exc:  # a running node never dies on a bad message
             stream.teacher_malformed += 1
             self.get_logger().warning(f"dropping malformed teacher label ({type(exc).__name__}: {exc})", once=True)

@@ -19,6 +19,7 @@ import time
 
 import numpy as np
 import rclpy
+from image_publisher import build_message  # the sibling script (on sys.path when run)
 from rclpy.qos import QoSProfile, ReliabilityPolicy
 from sensor_msgs.msg import Image, Imu
 
@@ -111,10 +112,7 @@ def main() -> None:
             pub.publish(random_image(rng))
             report["sent"] += 1
             time.sleep(0.0005)
-        rgb = np.load(sys.argv[4])
-        valid = Image(height=rgb.shape[0], width=rgb.shape[1], encoding="rgb8", step=rgb.shape[1] * 3)
-        valid.header.frame_id = "camera_optical"
-        valid.data = rgb.tobytes()
+        valid = build_message(np.load(sys.argv[4]), "rgb8")
         for _ in range(3):  # a real person, after the worker has drained the fuzz
             time.sleep(1.0)
             valid.header.stamp = seconds_to_stamp(time.time())
