@@ -21,24 +21,9 @@ try:  # vision_msgs is a ROS package without a PyPI wheel: optional at run time
 except ImportError:  # pragma: no cover - exercised on machines without vision_msgs
     Classification = LabelInfo = ObjectHypothesis = VisionClass = None
 
-_IMU_FIELDS = {
-    "acc_x": ("linear_acceleration", "x"),
-    "acc_y": ("linear_acceleration", "y"),
-    "acc_z": ("linear_acceleration", "z"),
-    "gyro_x": ("angular_velocity", "x"),
-    "gyro_y": ("angular_velocity", "y"),
-    "gyro_z": ("angular_velocity", "z"),
-}
-
 
 def vision_msgs_available() -> bool:
     return Classification is not None
-
-
-def check_channels(channels: Sequence[str]) -> None:
-    unknown = [c for c in channels if c not in _IMU_FIELDS]
-    if unknown:
-        raise ValueError(f"channels: {unknown} cannot be read from sensor_msgs/Imu (known: {sorted(_IMU_FIELDS)})")
 
 
 stamp_to_seconds = stamp_seconds  # one helper for rclpy and rosbags stamps (har_kd_ros.bag)
@@ -50,11 +35,6 @@ def seconds_to_stamp(t: float) -> Time:
     sec = math.floor(t)
     nanosec = min(round((t - sec) * 1e9), 999_999_999)
     return Time(sec=int(sec), nanosec=int(nanosec))
-
-
-def imu_values(msg: Imu, channels: Sequence[str]) -> np.ndarray:
-    """The card's channels of one Imu message, in card order (m/s^2, rad/s per REP 145)."""
-    return np.array([getattr(getattr(msg, _IMU_FIELDS[c][0]), _IMU_FIELDS[c][1]) for c in channels], dtype=np.float64)
 
 
 def fill_imu(msg: Imu, t: float, frame_id: str, acc: Sequence[float], gyro: Sequence[float] | None = None) -> Imu:

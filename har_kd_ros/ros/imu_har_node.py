@@ -1,9 +1,11 @@
 """imu_har: sensor_msgs/Imu in, activity labels out, in real time.
 
-The subscription callback only converts the message and pushes it into the streaming window
-(microseconds); completed windows go to a worker thread that GAF-encodes them, runs the
-ONNX student and publishes. Inference therefore never delays or drops IMU samples, and if
-the worker falls behind only the newest windows are kept (a stale label helps nobody).
+The subscription callback takes each Imu message as its serialized bytes (``raw=True``: rclpy's
+message objects cost more CPU than the rest of the node), reads the stamp, frame and channels
+from them and pushes the sample into the streaming window (microseconds); completed windows
+go to a worker thread that GAF-encodes them, runs the ONNX student and publishes. Inference
+therefore never delays or drops IMU samples, and if the worker falls behind only the newest
+windows are kept (a stale label helps nobody).
 
 One node serves one or many wearers (``imu_topics``): each stream has its own window, smoother
 and output topics under the wearer's namespace, and the worker classifies the windows of all
@@ -34,6 +36,7 @@ from std_msgs.msg import String
 from har_kd_ros.agreement import AgreementTracker
 from har_kd_ros.batching import WindowMailbox
 from har_kd_ros.classifier import DEFAULT_MODEL, ModelLoadError, StudentClassifier
+from har_kd_ros.imu_cdr import ImuCdrReader
 from har_kd_ros.model_card import ModelCardError
 from har_kd_ros.ros import convert
 from har_kd_ros.ros.params import declare
@@ -125,7 +128,7 @@ class ImuHarNode(Node):
             raise ValueError("teacher_topic: expected a relative name with several wearers (one teacher per wearer)")
         self.classifier = StudentClassifier(self.config.model, threads=self.config.inference_threads)
         card = self.classifier.card
-        convert.check_channels(card.channels)
+        self._imu_reader = ImuCdrReader(card.channels)
         self.add_on_set_parameters_callback(self._validate_parameters)
         self.add_post_set_parameters_callback(self._apply_parameters)
 
@@ -203,7 +206,7 @@ class ImuHarNode(Node):
                 else (String, string_teacher_topic(config.teacher_topic))
             )
             self.create_subscription(msg_type, wearer.topic(topic), partial(self._on_teacher, stream), 10)
-        self.create_subscription(Imu, wearer.imu_topic, partial(self._on_imu, index, stream), imu_qos)
+        self.create_subscription(Imu, wearer.imu_topic, partial(self._on_imu, index, stream), imu_qos, raw=True)
         return stream
 
     # -- parameters -------------------------------------------------------------------------
@@ -235,19 +238,17 @@ class ImuHarNode(Node):
             stream.label_info_pub.publish(convert.label_info_msg(self.classifier.labels, threshold, now, ""))
 
     # -- hot path: one IMU message --------------------------------------------------------------
-    def _on_imu(self, index: int, stream: WearerStream, msg: Imu) -> None:
-        """Convert and window one sample. Never raises: a bad message is counted and dropped."""
+    def _on_imu(self, index: int, stream: WearerStream, data: bytes) -> None:
+        """Read and window one serialized Imu. Never raises: a bad message is counted and dropped."""
         start = time.perf_counter()
         try:
-            frame = msg.header.frame_id
+            t, frame, values = self._imu_reader.read(data)
             if self.config.frame_id and frame != self.config.frame_id:
                 stream.wrong_frame += 1
                 return
-            t = convert.stamp_to_seconds(msg.header.stamp)
             if t == 0.0:  # an unstamped driver: the receive time is the best estimate we have
                 stream.unstamped += 1
                 t = self.get_clock().now().nanoseconds * 1e-9
-            values = convert.imu_values(msg, self.classifier.card.channels)
             stream.last_sample_wall = time.monotonic()
             for window in stream.window.push(t, values):
                 self._mailbox.put(index, (window, frame, time.perf_counter()))

@@ -63,12 +63,13 @@ class Processes:
         cmd = [executable(name), "--ros-args", *[a for p in params for a in ("-p", p)], *ns]
         return self.start(*cmd, env=env, name=log or name)
 
-    def probe(self, seconds: float, namespace: str = "") -> tuple[subprocess.Popen, Path]:
+    def probe(self, seconds: float, namespace: str = "", imu: bool = True) -> tuple[subprocess.Popen, Path]:
         """A probe.py subscriber; in ``namespace`` it sees that wearer's topics (/diagnostics stays global)."""
         out = self.tmp / f"probe_{len(self.procs)}.json"
         ns = ["--ros-args", "-r", f"__ns:={namespace}"] if namespace else []
+        flags = [] if imu else ["--no-imu"]
         proc = self.start(
-            sys.executable, str(HERE / "probe.py"), str(out), str(seconds), *ns, name=f"probe{len(self.procs)}"
+            sys.executable, str(HERE / "probe.py"), str(out), str(seconds), *flags, *ns, name=f"probe{len(self.procs)}"
         )
         wait_for_line(proc, "probe ready", 15)
         return proc, out

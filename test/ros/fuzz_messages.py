@@ -4,7 +4,9 @@ python fuzz_messages.py imu N SEED       -> prints {"sent": N, ...} as JSON on i
 python fuzz_messages.py image N SEED VALID.npy
 
 Imu: NaN/Inf/huge values in any field, stamps negative, far future, going back, zero, with
-nanoseconds over 1e9; frame ids empty, long, unicode, wrong. Image: unknown or empty
+nanoseconds over 1e9; frame ids empty, long, unicode, wrong; and one in ten published as raw
+bytes: a valid message in another plain-CDR layout (big endian, XCDR2), truncated, or under an
+encapsulation that is not plain CDR (the last two are counted as "malformed"). Image: unknown or empty
 encodings, zero or absurd sizes, a step shorter than a row, payloads too short, odd but
 decodable shapes (1x1, 2x500). Reliable QoS, paced, so every message reaches the node and
 its counters can be checked against what was sent. After the fuzz: valid messages, whose
@@ -16,6 +18,7 @@ import math
 import random
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import rclpy
@@ -24,6 +27,9 @@ from rclpy.qos import QoSProfile, ReliabilityPolicy
 from sensor_msgs.msg import Image, Imu
 
 from har_kd_ros.ros.convert import fill_imu, seconds_to_stamp
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+from imu_bytes import CDR2_BE, CDR2_LE, CDR_BE, CDR_LE, encode_msg
 
 NASTY = [math.nan, math.inf, -math.inf, 1e39, -1e300, 1.7e308, 5e-324, 0.0, -0.0]
 
@@ -47,6 +53,20 @@ def random_imu(rng: random.Random, now: float) -> Imu:
         else:  # a valid value at a repeated stamp
             msg.header.stamp = seconds_to_stamp(now)
     return msg
+
+
+def raw_imu(rng: random.Random, msg: Imu) -> tuple[bytes, bool]:
+    """``msg`` as bytes a DDS publisher could send, and whether they are malformed."""
+    what = rng.randrange(3)
+    if what == 0:  # the same message in another valid layout
+        return encode_msg(msg, rng.choice([CDR_BE, CDR2_BE, CDR2_LE])), False
+    if what == 1:
+        # cut short by at least 4 bytes: Fast DDS pads a payload to a multiple of 4 (so a message
+        # 1-3 bytes short arrives whole), and drops one without its 4-byte encapsulation header
+        data = encode_msg(msg, CDR_LE)
+        return data[: rng.randrange(4, len(data) - 3)], True
+    # parameter-list / delimited / unknown encapsulations, junk after them
+    return bytes([0, rng.choice([0x02, 0x03, 0x08, 0x09, 0x0A, 0x0B, 0x55])]) + rng.randbytes(rng.randrange(400)), True
 
 
 def random_image(rng: random.Random) -> Image:
@@ -88,13 +108,17 @@ def main() -> None:
     rclpy.init()
     node = rclpy.create_node("fuzz_messages")
     qos = QoSProfile(depth=1000, reliability=ReliabilityPolicy.RELIABLE)
-    report = {"sent": 0, "valid_after": 0}
+    report = {"sent": 0, "valid_after": 0, "malformed": 0}
     if kind == "imu":
         pub = node.create_publisher(Imu, "imu", qos)
-        wait_for(pub, 2)  # imu_har and the probe
+        wait_for(pub, 1)  # imu_har (typed subscribers, e.g. a probe, would not survive the raw bytes)
         now = time.time()
         for _ in range(n):
-            pub.publish(random_imu(rng, now))
+            msg = random_imu(rng, now)
+            if rng.random() < 0.1:
+                msg, malformed = raw_imu(rng, msg)
+                report["malformed"] += malformed
+            pub.publish(msg)
             report["sent"] += 1
             time.sleep(0.0005)  # paced: the subscriber's queue must never overwrite a message
         # then 8 s of a valid 50 Hz stream, 10 s after the fuzz's stamps, published at 5x

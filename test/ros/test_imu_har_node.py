@@ -129,10 +129,10 @@ def test_bad_input_never_kills_the_node(procs, short_stream, ros_env):
 
 
 def test_ten_thousand_malformed_imu_messages_are_counted_and_the_node_keeps_classifying(procs):
-    """Random NaN/Inf/huge values, absurd stamps and frames: nothing is lost uncounted, and the
-    valid stream that follows is classified."""
+    """Random NaN/Inf/huge values, absurd stamps and frames, truncated and foreign bytes: nothing
+    is lost uncounted, and the valid stream that follows is classified."""
     har = start_har(procs, "frame_id:=imu_link", "imu_reliability:=reliable", "imu_queue_depth:=1000")
-    probe, out = procs.probe(120)
+    probe, out = procs.probe(120, imu=False)
     fuzz = procs.start(sys.executable, str(HERE / "fuzz_messages.py"), "imu", "10000", "7", name="fuzz")
     assert fuzz.wait(120) == 0, fuzz.log_path.read_text()[-2000:]
     sent = json.loads(fuzz.log_path.read_text().strip().splitlines()[-1])
@@ -143,6 +143,7 @@ def test_ten_thousand_malformed_imu_messages_are_counted_and_the_node_keeps_clas
     assert int(diag["samples_accepted"]) + int(diag["samples_dropped"]) == sent["sent"] + sent["valid_after"]
     for reason in ("non_finite", "wrong_frame", "out_of_order", "duplicate"):
         assert int(diag[f"dropped_{reason}"]) > 0, reason
+    assert int(diag["dropped_malformed"]) == sent["malformed"] > 0
     valid = [c for c in record["classification"] if c["stamp"] >= sent["valid_start"] - 1e-6]
     assert len(valid) >= 8  # 8 s of valid samples: 11 windows
 

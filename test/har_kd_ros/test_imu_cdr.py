@@ -1,0 +1,126 @@
+"""The node's Imu reader against rclpy's own serializer, every plain-CDR layout, and hostile bytes."""
+
+from __future__ import annotations
+
+import math
+import struct
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from test_properties import FAST
+
+from har_kd_ros.imu_cdr import CHANNEL_INDEX, ImuCdrReader
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+from imu_bytes import CDR_LE, encode, encode_msg
+
+ACC = ("acc_x", "acc_y", "acc_z")
+ALL = ("acc_x", "acc_y", "acc_z", "gyro_x", "gyro_y", "gyro_z")
+
+
+def doubles_with(acc: tuple[float, float, float], gyro: tuple[float, float, float]) -> list[float]:
+    d = [float(i) for i in range(37)]  # distinct values elsewhere: a wrong offset cannot pass
+    for name, v in zip(ALL, (*acc, *gyro), strict=True):
+        d[CHANNEL_INDEX[name]] = v
+    return d
+
+
+def same(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return all((x == y) or (math.isnan(x) and math.isnan(y)) for x, y in zip(a, b, strict=True))
+
+
+any_double = st.floats(allow_nan=True, allow_infinity=True, width=64)
+vec3 = st.tuples(any_double, any_double, any_double)
+
+
+@FAST
+@given(
+    sec=st.integers(-(2**31), 2**31 - 1),
+    nanosec=st.integers(0, 2**32 - 1),
+    frame=st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=40),
+    acc=vec3,
+    gyro=vec3,
+)
+def test_reads_what_rclpy_serializes(sec, nanosec, frame, acc, gyro):
+    """Parity with the serializer every rclpy publisher uses (Fast DDS here): stamp as
+    convert.stamp_to_seconds computes it, frame_id, and the channels in the card's order."""
+    serialization = pytest.importorskip("rclpy.serialization")
+    from sensor_msgs.msg import Imu
+
+    msg = Imu()
+    msg.header.stamp.sec, msg.header.stamp.nanosec = sec, nanosec
+    msg.header.frame_id = frame
+    msg.linear_acceleration.x, msg.linear_acceleration.y, msg.linear_acceleration.z = acc
+    msg.angular_velocity.x, msg.angular_velocity.y, msg.angular_velocity.z = gyro
+    msg.orientation.w, msg.linear_acceleration_covariance[8] = 7.0, -1.0
+    t, got_frame, values = ImuCdrReader(("gyro_z", *ACC)).read(serialization.serialize_message(msg))
+    assert t == sec + nanosec * 1e-9
+    assert got_frame == frame
+    assert same(values, (gyro[2], *acc))
+
+
+@pytest.mark.parametrize("encapsulation", [0x0000, 0x0001, 0x0006, 0x0007])
+@pytest.mark.parametrize("frame", [b"", b"a", b"imu", b"abcde", b"imu_link", "ïmü".encode()])
+def test_every_plain_cdr_layout(encapsulation, frame):
+    """Both byte orders, and XCDR2's 4-byte alignment of doubles: with these frame lengths the
+    padding before the doubles differs between the layouts, so a wrong rule reads wrong values."""
+    data = encode(1_700_000_000, 250_000_000, frame, doubles_with((1.5, -2.0, 9.81), (0.1, 0.2, 0.3)), encapsulation)
+    t, got_frame, values = ImuCdrReader(ALL).read(data)
+    assert (t, got_frame, values) == (1_700_000_000.25, frame.decode(), (1.5, -2.0, 9.81, 0.1, 0.2, 0.3))
+
+
+def test_the_encoder_used_here_matches_rclpy_byte_for_byte():
+    """Except the padding, which Fast DDS leaves uninitialised (so nobody may read it)."""
+    serialization = pytest.importorskip("rclpy.serialization")
+    from sensor_msgs.msg import Imu
+
+    msg = Imu()
+    msg.header.stamp.sec, msg.header.stamp.nanosec = 12, 34
+    msg.header.frame_id = "abcde"  # ends at byte 22: 6 bytes of padding before the doubles
+    identity = [0.0, 0.0, 0.0, 1.0] + [0.0] * 33  # an Imu defaults to the identity quaternion
+    theirs, ours = serialization.serialize_message(msg), encode(12, 34, b"abcde", identity, CDR_LE)
+    assert len(theirs) == len(ours) and theirs[:22] + theirs[28:] == ours[:22] + ours[28:]
+    assert encode_msg(msg, CDR_LE) == ours
+
+
+def test_every_truncation_of_a_valid_message_is_refused():
+    data = encode(5, 6, b"imu_link", doubles_with((1.0, 2.0, 3.0), (0.0, 0.0, 0.0)), CDR_LE)
+    reader = ImuCdrReader(ACC)
+    for n in range(len(data)):
+        with pytest.raises(ValueError, match="serialized Imu"):
+            reader.read(data[:n])
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (bytes.fromhex("000b5adb"), "expected at least 16 bytes"),  # crashes rclpy's deserializer
+        (bytes([0, 0x0B]) + bytes(400), "encapsulation 0x000b is not plain CDR"),
+        (bytes([0, 0x03]) + bytes(400), "encapsulation 0x0003"),
+        (bytes([0, 1, 0, 0]) + struct.pack("<iII", 0, 0, 2**32 - 1) + bytes(400), "frame_id length 4294967295"),
+        (bytes([0, 1, 0, 0]) + struct.pack("<iII", 0, 0, 0) + bytes(400), "frame_id length 0"),
+        (bytes([0, 1, 0, 0]) + struct.pack("<iII", 0, 0, 3) + b"abc" + bytes(400), "not NUL-terminated"),
+    ],
+)
+def test_malformed_bytes_give_one_line_naming_the_problem(data, reason):
+    with pytest.raises(ValueError, match=reason) as error:
+        ImuCdrReader(ACC).read(data)
+    assert "\n" not in str(error.value)
+
+
+@FAST
+@given(st.binary(max_size=400))
+def test_any_bytes_give_a_sample_or_a_value_error(data):
+    try:
+        t, frame, values = ImuCdrReader(ALL).read(data)
+    except ValueError:
+        return
+    assert isinstance(t, float) and isinstance(frame, str) and len(values) == 6
+
+
+def test_unknown_channel_is_refused_up_front():
+    with pytest.raises(ValueError, match=r"channels: \['mag_x'\] cannot be read from sensor_msgs/Imu"):
+        ImuCdrReader(("acc_x", "mag_x"))
