@@ -55,6 +55,19 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def stop_run(receiver: subprocess.Popen, node_proc: subprocess.Popen, node: object, receiver_wait: float) -> None:
+    """End one measurement: the receiver first (it writes its record on SIGINT), then the node
+    under test, then this process's publisher node."""
+    import rclpy
+
+    receiver.send_signal(signal.SIGINT)
+    receiver.wait(receiver_wait)
+    node_proc.send_signal(signal.SIGINT)
+    node_proc.wait(10)
+    node.destroy_node()
+    rclpy.try_shutdown()
+
+
 def completion_latencies(stamps: np.ndarray, classified: list[tuple[float, float]]) -> tuple[np.ndarray, np.ndarray]:
     """Latency (ms) of each (window stamp, arrival time) classification, from the publication of
     the sample that completed its window (the first stamped at or after the window's end; stamps
@@ -128,12 +141,7 @@ def run_rate(
     time.sleep(2.5)  # the last window and one more /diagnostics period
     rss, hwm = rss_mb(node_proc.pid)
     node_cpu = cpu_seconds(node_proc.pid) - cpu0
-    probe.send_signal(signal.SIGINT)
-    probe.wait(20)
-    node_proc.send_signal(signal.SIGINT)
-    node_proc.wait(10)
-    node.destroy_node()
-    rclpy.try_shutdown()
+    stop_run(probe, node_proc, node, receiver_wait=20)
 
     record = json.loads(out.read_text())
     lat, _ = completion_latencies(np.array(stamps), [(c["stamp"], c["recv"]) for c in record["classification"]])

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from bench_latency import completion_latencies, cpu_seconds, reexec_with_vision_msgs
+from bench_latency import completion_latencies, cpu_seconds, reexec_with_vision_msgs, stop_run
 from bench_latency import rss_mb as rss_and_peak_mb
 from common import report
 
@@ -149,12 +149,7 @@ def run(
     node_cpu = cpu_seconds(node_proc.pid) - cpu0
     node_wall = time.perf_counter() - wall0
     rss_end = rss_mb(node_proc.pid)
-    receiver.send_signal(signal.SIGINT)
-    receiver.wait(30)
-    node_proc.send_signal(signal.SIGINT)
-    node_proc.wait(10)
-    node.destroy_node()
-    rclpy.try_shutdown()
+    stop_run(receiver, node_proc, node, receiver_wait=30)
 
     record = json.loads(out.read_text())
     per_stream = [
