@@ -26,7 +26,7 @@ class ImageError(ValueError):
     """An image message whose encoding, size or payload is not what it claims."""
 
 
-def image_to_rgb(encoding: str, height: int, width: int, step: int, data: bytes) -> np.ndarray:
+def image_to_rgb(encoding: str, height: int, width: int, step: int, data: bytes | memoryview) -> np.ndarray:
     """Raw Image payload -> (H, W, 3) uint8 RGB (a view where possible, else a copy)."""
     if encoding not in _LAYOUTS:
         raise ImageError(f"encoding: expected one of {ENCODINGS}, got {encoding!r}")
@@ -46,7 +46,7 @@ def image_to_rgb(encoding: str, height: int, width: int, step: int, data: bytes)
     return np.ascontiguousarray(pixels[:, :, list(order)])
 
 
-def compressed_to_rgb(format_: str, data: bytes) -> np.ndarray:
+def compressed_to_rgb(format_: str, data: bytes | memoryview) -> np.ndarray:
     """CompressedImage (jpeg/png) payload -> (H, W, 3) uint8 RGB."""
     try:
         import cv2

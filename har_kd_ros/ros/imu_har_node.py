@@ -35,8 +35,8 @@ from std_msgs.msg import String
 
 from har_kd_ros.agreement import AgreementTracker
 from har_kd_ros.batching import WindowMailbox
+from har_kd_ros.cdr import ImuCdrReader
 from har_kd_ros.classifier import DEFAULT_MODEL, ModelLoadError, StudentClassifier
-from har_kd_ros.imu_cdr import ImuCdrReader
 from har_kd_ros.model_card import ModelCardError
 from har_kd_ros.ros import convert
 from har_kd_ros.ros.params import declare

@@ -27,6 +27,7 @@ from rclpy.qos import QoSProfile, ReliabilityPolicy, qos_profile_sensor_data
 from sensor_msgs.msg import CompressedImage, Image, PointCloud2
 from visualization_msgs.msg import MarkerArray
 
+from har_kd_ros.cdr import RawCompressedImage, read_compressed_image, read_image
 from har_kd_ros.image import compressed_to_rgb, image_to_rgb
 from har_kd_ros.pose import BACKENDS, PoseError, make_pose_estimator
 from har_kd_ros.ros import convert
@@ -75,9 +76,14 @@ class SkeletonNode(Node):
             durability=qos_profile_sensor_data.durability,
         )
         if p["compressed"]:
-            subscription = self.create_subscription(CompressedImage, "image/compressed", self._on_image, image_qos)
+            subscription = self.create_subscription(
+                CompressedImage, "image/compressed", self._on_image, image_qos, raw=True
+            )
         else:
-            subscription = self.create_subscription(Image, "image", self._on_image, image_qos)
+            subscription = self.create_subscription(Image, "image", self._on_image, image_qos, raw=True)
+        # raw: the worker reads the bytes (har_kd_ros.cdr), so neither a frame's copy into a Python
+        # message nor rclpy's deserializer (which crashes on hostile bytes) is on the way
+        self._read = read_compressed_image if p["compressed"] else read_image
 
         self.received = self.processed = self.skipped = self.no_person = self.malformed = self.published = 0
         self.latencies_ms: deque[float] = deque(maxlen=200)
@@ -93,8 +99,8 @@ class SkeletonNode(Node):
             f"pose backend {self.estimator.name}, {p['landmarks']} landmarks, images on '{subscription.topic_name}'"
         )
 
-    def _on_image(self, msg: object) -> None:
-        """Keep only the newest frame; the worker takes it when free."""
+    def _on_image(self, msg: bytes) -> None:
+        """Keep only the newest frame (still serialized); the worker takes it when free."""
         with self._slot_lock:
             if self._slot is not None:
                 self.skipped += 1
@@ -128,12 +134,13 @@ class SkeletonNode(Node):
                         f"dropping image ({type(exc).__name__}: {exc})", throttle_duration_sec=5.0
                     )
 
-    def _process(self, msg: object, received: float) -> None:
-        if isinstance(msg, CompressedImage):
-            rgb = compressed_to_rgb(msg.format, bytes(msg.data))
+    def _process(self, data: bytes, received: float) -> None:
+        msg = self._read(data)
+        if isinstance(msg, RawCompressedImage):
+            rgb = compressed_to_rgb(msg.format, msg.data)
         else:
-            rgb = image_to_rgb(msg.encoding, msg.height, msg.width, msg.step, bytes(msg.data))
-        t = convert.stamp_to_seconds(msg.header.stamp)
+            rgb = image_to_rgb(msg.encoding, msg.height, msg.width, msg.step, msg.data)
+        t = msg.header.stamp
         pose = self.estimator.estimate(rgb, int(t * 1000))
         self.processed += 1
         if pose is None:

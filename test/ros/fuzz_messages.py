@@ -6,9 +6,9 @@ python fuzz_messages.py image N SEED VALID.npy
 Imu: NaN/Inf/huge values in any field, stamps negative, far future, going back, zero, with
 nanoseconds over 1e9; frame ids empty, long, unicode, wrong; and one in ten published as raw
 bytes: a valid message in another plain-CDR layout (big endian, XCDR2), truncated, or under an
-encapsulation that is not plain CDR (the last two are counted as "malformed"). Image: unknown or empty
-encodings, zero or absurd sizes, a step shorter than a row, payloads too short, odd but
-decodable shapes (1x1, 2x500). Reliable QoS, paced, so every message reaches the node and
+encapsulation that is not plain CDR (the last two are counted as "malformed"). Image: unknown
+or empty encodings, zero or absurd sizes, a step shorter than a row, payloads too short, odd but
+decodable shapes (1x1, 2x500), and one in ten as truncated or foreign raw bytes. Reliable QoS, paced, so every message reaches the node and
 its counters can be checked against what was sent. After the fuzz: valid messages, whose
 output proves the node still works.
 """
@@ -24,6 +24,7 @@ import numpy as np
 import rclpy
 from image_publisher import build_message  # the sibling script (on sys.path when run)
 from rclpy.qos import QoSProfile, ReliabilityPolicy
+from rclpy.serialization import serialize_message
 from sensor_msgs.msg import Image, Imu
 
 from har_kd_ros.ros.convert import fill_imu, seconds_to_stamp
@@ -57,16 +58,18 @@ def random_imu(rng: random.Random, now: float) -> Imu:
 
 def raw_imu(rng: random.Random, msg: Imu) -> tuple[bytes, bool]:
     """``msg`` as bytes a DDS publisher could send, and whether they are malformed."""
-    what = rng.randrange(3)
-    if what == 0:  # the same message in another valid layout
+    if rng.randrange(3) == 0:  # the same message in another valid layout
         return encode_msg(msg, rng.choice([CDR_BE, CDR2_BE, CDR2_LE])), False
-    if what == 1:
-        # cut short by at least 4 bytes: Fast DDS pads a payload to a multiple of 4 (so a message
-        # 1-3 bytes short arrives whole), and drops one without its 4-byte encapsulation header
-        data = encode_msg(msg, CDR_LE)
-        return data[: rng.randrange(4, len(data) - 3)], True
-    # parameter-list / delimited / unknown encapsulations, junk after them
-    return bytes([0, rng.choice([0x02, 0x03, 0x08, 0x09, 0x0A, 0x0B, 0x55])]) + rng.randbytes(rng.randrange(400)), True
+    return broken_bytes(rng, encode_msg(msg, CDR_LE)), True
+
+
+def broken_bytes(rng: random.Random, data: bytes) -> bytes:
+    """A serialized message cut short, or junk under an encapsulation that is not plain CDR."""
+    if rng.random() < 0.5:
+        # cut by at least 4 bytes: Fast DDS pads a payload to a multiple of 4 (so a message 1-3
+        # bytes short arrives whole), and drops one without its 4-byte encapsulation header
+        return data[: rng.randrange(4, len(data) - 3)]
+    return bytes([0, rng.choice([0x02, 0x03, 0x08, 0x09, 0x0A, 0x0B, 0x55])]) + rng.randbytes(rng.randrange(400))
 
 
 def random_image(rng: random.Random) -> Image:
@@ -133,7 +136,8 @@ def main() -> None:
         pub = node.create_publisher(Image, "image", qos)
         wait_for(pub, 1)
         for _ in range(n):
-            pub.publish(random_image(rng))
+            msg = random_image(rng)
+            pub.publish(broken_bytes(rng, serialize_message(msg)) if rng.random() < 0.1 else msg)
             report["sent"] += 1
             time.sleep(0.0005)
         valid = build_message(np.load(sys.argv[4]), "rgb8")

@@ -1,6 +1,6 @@
 """Serialized sensor_msgs/Imu in any plain-CDR layout, written by the XTypes rules for the tests.
 
-Independent of har_kd_ros.imu_cdr (the reader under test) and of rclpy (the test checks it
+Independent of har_kd_ros.cdr (the reader under test) and of rclpy (the test checks it
 against rclpy's bytes): big or little endian, XCDR1 (doubles aligned to 8) or XCDR2 (to 4).
 """
 

@@ -1,4 +1,4 @@
-"""The node's Imu reader against rclpy's own serializer, every plain-CDR layout, and hostile bytes."""
+"""The nodes' CDR readers against rclpy's own serializer, every plain-CDR layout, and hostile bytes."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_properties import FAST
 
-from har_kd_ros.imu_cdr import CHANNEL_INDEX, ImuCdrReader
+from har_kd_ros.cdr import CHANNEL_INDEX, ImuCdrReader, read_compressed_image, read_image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
 from imu_bytes import CDR_LE, encode, encode_msg
@@ -124,3 +124,66 @@ def test_any_bytes_give_a_sample_or_a_value_error(data):
 def test_unknown_channel_is_refused_up_front():
     with pytest.raises(ValueError, match=r"channels: \['mag_x'\] cannot be read from sensor_msgs/Imu"):
         ImuCdrReader(("acc_x", "mag_x"))
+
+
+# -- Image and CompressedImage (skeleton_node) -------------------------------------------------------
+@FAST
+@given(
+    height=st.integers(0, 6),
+    width=st.integers(0, 6),
+    pad=st.integers(0, 5),
+    encoding=st.sampled_from(["rgb8", "mono8", "", "bgra8", "yuv422"]),
+    frame=st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=12),
+    nanosec=st.integers(0, 999_999_999),
+)
+def test_image_fields_match_what_rclpy_serializes(height, width, pad, encoding, frame, nanosec):
+    """Every field after a string or a byte needs its own alignment: random lengths of frame,
+    encoding and pixels move them all."""
+    serialization = pytest.importorskip("rclpy.serialization")
+    from sensor_msgs.msg import Image
+
+    msg = Image(height=height, width=width, encoding=encoding, is_bigendian=1, step=width * 3 + pad)
+    msg.header.frame_id, msg.header.stamp.sec, msg.header.stamp.nanosec = frame, 1_700_000_000, nanosec
+    msg.data = bytes(range(256))[: (width * 3 + pad) * height % 256]
+    got = read_image(serialization.serialize_message(msg))
+    assert (got.header.stamp, got.header.frame_id) == (1_700_000_000 + nanosec * 1e-9, frame)
+    assert (got.height, got.width, got.encoding, got.step) == (height, width, encoding, width * 3 + pad)
+    assert bytes(got.data) == bytes(msg.data)
+
+
+@pytest.mark.parametrize("fmt", ["", "jpeg", "png", "rgb8; jpeg compressed bgr8"])
+def test_compressed_image_fields_match_what_rclpy_serializes(fmt):
+    serialization = pytest.importorskip("rclpy.serialization")
+    from sensor_msgs.msg import CompressedImage
+
+    msg = CompressedImage(format=fmt, data=b"\xff\xd8" + bytes(range(7)))
+    msg.header.frame_id = "camera_optical"
+    got = read_compressed_image(serialization.serialize_message(msg))
+    assert (got.header.frame_id, got.format, bytes(got.data)) == ("camera_optical", fmt, b"\xff\xd8" + bytes(range(7)))
+
+
+def test_every_truncation_of_an_image_is_refused_and_a_lying_count_too():
+    serialization = pytest.importorskip("rclpy.serialization")
+    from sensor_msgs.msg import Image
+
+    msg = Image(height=2, width=2, encoding="rgb8", step=6, data=bytes(12))
+    msg.header.frame_id = "cam"
+    data = serialization.serialize_message(msg)
+    for n in range(len(data)):
+        with pytest.raises(ValueError, match="serialized Image"):
+            read_image(data[:n])
+    lying = bytearray(data)
+    lying[-16:-12] = struct.pack("<I", 2**31)  # the data count: 2 GB claimed, 12 bytes follow
+    with pytest.raises(ValueError, match="data claims 2147483648 bytes, 12 follow"):
+        read_image(bytes(lying))
+
+
+@FAST
+@given(st.binary(max_size=200))
+def test_any_bytes_give_an_image_or_a_value_error(data):
+    for read in (read_image, read_compressed_image):
+        try:
+            msg = read(data)
+        except ValueError:
+            continue
+        assert len(msg.data) <= len(data)
