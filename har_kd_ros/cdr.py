@@ -35,7 +35,7 @@ _IMU_DOUBLES = 37
 # index of each channel among the Imu's 37 doubles: orientation (4), its covariance (9),
 # angular_velocity (3), its covariance (9), linear_acceleration (3), its covariance (9)
 CHANNEL_INDEX = {"gyro_x": 13, "gyro_y": 14, "gyro_z": 15, "acc_x": 25, "acc_y": 26, "acc_z": 27}
-_STAMP_AND_LENGTH = {order: struct.Struct(f"{order}iII") for order in "<>"}
+_STAMP = {order: struct.Struct(f"{order}iI") for order in "<>"}
 _U32 = {order: struct.Struct(f"{order}I") for order in "<>"}
 
 
@@ -58,7 +58,7 @@ def read_header(data: bytes, what: str) -> Header:
     if encapsulation not in _ENCAPSULATIONS:
         raise ValueError(f"serialized {what}: encapsulation 0x{encapsulation:04x} is not plain CDR (XCDR1 or XCDR2)")
     order, align8 = _ENCAPSULATIONS[encapsulation]
-    sec, nanosec, _ = _STAMP_AND_LENGTH[order].unpack_from(data, 4)
+    sec, nanosec = _STAMP[order].unpack_from(data, 4)
     frame_id, end = _read_string(data, 12, order, what, "frame_id")
     return Header(sec + nanosec * 1e-9, frame_id, order, align8, end)
 
