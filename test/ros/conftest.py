@@ -63,11 +63,14 @@ class Processes:
         cmd = [executable(name), "--ros-args", *[a for p in params for a in ("-p", p)], *ns]
         return self.start(*cmd, env=env, name=log or name)
 
-    def probe(self, seconds: float, namespace: str = "", imu: bool = True) -> tuple[subprocess.Popen, Path]:
-        """A probe.py subscriber; in ``namespace`` it sees that wearer's topics (/diagnostics stays global)."""
+    def probe(
+        self, seconds: float, namespace: str = "", imu: bool = True, teacher: bool = False
+    ) -> tuple[subprocess.Popen, Path]:
+        """A probe.py subscriber; in ``namespace`` it sees that wearer's topics (/diagnostics stays global).
+        ``teacher``: also wait until the teacher node's label publishers are discovered."""
         out = self.tmp / f"probe_{len(self.procs)}.json"
         ns = ["--ros-args", "-r", f"__ns:={namespace}"] if namespace else []
-        flags = [] if imu else ["--no-imu"]
+        flags = ([] if imu else ["--no-imu"]) + (["--teacher"] if teacher else [])
         proc = self.start(
             sys.executable, str(HERE / "probe.py"), str(out), str(seconds), *flags, *ns, name=f"probe{len(self.procs)}"
         )

@@ -1,6 +1,6 @@
 """A subscriber in its own process: records what the HAR node publishes, writes JSON on SIGINT/timeout.
 
-python probe.py OUT.json SECONDS [--no-imu] [--events]
+python probe.py OUT.json SECONDS [--no-imu] [--events] [--teacher]
 """
 
 import json
@@ -101,9 +101,11 @@ def main() -> None:
     executor.add_node(node)
     # reliable delivery only starts once both ends have discovered each other: wait (a while) for
     # the HAR node's publishers, so the first window's label is not published into the void
-    # (its topics are announced together: 'activity' stands for all of them)
+    # (its topics are announced together: 'activity' stands for all of them), and with --teacher
+    # for the teacher node's ('teacher/activity' for both of its label topics)
+    awaited = ["activity", *(["teacher/activity"] if "--teacher" in sys.argv else [])]
     deadline = time.time() + 10
-    while time.time() < deadline and node.count_publishers("activity") < 1:
+    while time.time() < deadline and any(node.count_publishers(topic) < 1 for topic in awaited):
         executor.spin_once(timeout_sec=0.05)
     settle = time.time() + 0.5
     while time.time() < settle:

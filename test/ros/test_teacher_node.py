@@ -21,7 +21,7 @@ def replay_through_teacher_and_har(procs, recording, env=None, har_ready="model 
         procs.node("activity_echo", env=env)
     wait_for_line(teacher, "teacher ", 20)
     wait_for_line(har, har_ready, 20)
-    probe, out = procs.probe(90)
+    probe, out = procs.probe(90, teacher=True)  # every teacher label counts below
     params = [
         f"recording:={recording}", "rate_scale:=2.0", "wait_for_subscribers:=2",
         "wait_for_skeleton_subscribers:=1",
