@@ -37,6 +37,7 @@ _IMU_DOUBLES = 37
 CHANNEL_INDEX = {"gyro_x": 13, "gyro_y": 14, "gyro_z": 15, "acc_x": 25, "acc_y": 26, "acc_z": 27}
 _STAMP = {order: struct.Struct(f"{order}iI") for order in "<>"}
 _U32 = {order: struct.Struct(f"{order}I") for order in "<>"}
+_F64 = {order: struct.Struct(f"{order}d") for order in "<>"}
 
 
 @dataclass(frozen=True)
@@ -59,37 +60,88 @@ def read_header(data: bytes, what: str) -> Header:
         raise ValueError(f"serialized {what}: encapsulation 0x{encapsulation:04x} is not plain CDR (XCDR1 or XCDR2)")
     order, align8 = _ENCAPSULATIONS[encapsulation]
     sec, nanosec = _STAMP[order].unpack_from(data, 4)
-    frame_id, end = _read_string(data, 12, order, what, "frame_id")
-    return Header(sec + nanosec * 1e-9, frame_id, order, align8, end)
+    cursor = _Cursor(data, what, 12, order, align8)
+    frame_id = cursor.string("frame_id")
+    return Header(sec + nanosec * 1e-9, frame_id, order, align8, cursor.offset)
 
 
 def _align(offset: int, size: int) -> int:
     return offset + (-(offset - 4) % size)
 
 
-def _read_u32(data: bytes, offset: int, order: str, what: str, field: str) -> tuple[int, int]:
-    offset = _align(offset, 4)
-    if offset + 4 > len(data):
-        raise ValueError(f"serialized {what}: truncated before {field} ({len(data)} bytes)")
-    return _U32[order].unpack_from(data, offset)[0], offset + 4
+class _Cursor:
+    """Reads a message's fields in order, each aligned and checked against the buffer, so that
+    every error names the message and the field."""
+
+    __slots__ = ("align8", "data", "offset", "order", "what")
+
+    def __init__(self, data: bytes, what: str, offset: int, order: str, align8: int) -> None:
+        self.data, self.what, self.offset, self.order, self.align8 = data, what, offset, order, align8
+
+    def _take(self, size: int, align: int, field: str) -> int:
+        start = _align(self.offset, align)
+        if start + size > len(self.data):
+            raise ValueError(f"serialized {self.what}: truncated before {field} ({len(self.data)} bytes)")
+        self.offset = start + size
+        return start
+
+    def u8(self, field: str) -> int:
+        return self.data[self._take(1, 1, field)]
+
+    def u32(self, field: str) -> int:
+        return _U32[self.order].unpack_from(self.data, self._take(4, 4, field))[0]
+
+    def f64(self, field: str) -> float:
+        return _F64[self.order].unpack_from(self.data, self._take(8, self.align8, field))[0]
+
+    def string(self, field: str) -> str:
+        length = self.u32(field)
+        start = self.offset
+        if length == 0 or start + length > len(self.data):
+            raise ValueError(f"serialized {self.what}: {field} length {length} does not fit in {len(self.data)} bytes")
+        self.offset = start + length
+        if self.data[self.offset - 1] != 0:
+            raise ValueError(f"serialized {self.what}: {field} is not NUL-terminated")
+        try:
+            return str(self.data[start : self.offset - 1], "utf-8")
+        except UnicodeDecodeError:
+            raise ValueError(f"serialized {self.what}: {field} is not UTF-8") from None
+
+    def octets(self, field: str) -> memoryview:
+        """A uint8[] field as a view (no copy): a frame's pixels go straight to numpy."""
+        count = self.u32(field)
+        start = self.offset
+        if start + count > len(self.data):
+            raise ValueError(f"serialized {self.what}: {field} claims {count} bytes, {len(self.data) - start} follow")
+        self.offset = start + count
+        return memoryview(self.data)[start : self.offset]
+
+    def count(self, field: str, min_size: int) -> int:
+        """A sequence's length, refused up front when its elements of at least ``min_size``
+        bytes each cannot fit: a lying count must not make a reader loop four billion times."""
+        n = self.u32(field)
+        if n * min_size > len(self.data) - self.offset:
+            raise ValueError(
+                f"serialized {self.what}: {field} claims {n} elements, {len(self.data) - self.offset} bytes follow"
+            )
+        return n
 
 
-def _read_string(data: bytes, offset: int, order: str, what: str, field: str) -> tuple[str, int]:
-    length, start = _read_u32(data, offset, order, what, field)
-    if length == 0 or start + length > len(data):
-        raise ValueError(f"serialized {what}: {field} length {length} does not fit in {len(data)} bytes")
-    end = start + length
-    if data[end - 1] != 0:
-        raise ValueError(f"serialized {what}: {field} is not NUL-terminated")
-    return data[start : end - 1].decode(), end
+def _cursor(data: bytes, what: str) -> _Cursor:
+    """The encapsulation header of any message: byte order and the alignment of 8-byte primitives."""
+    if len(data) < 4:
+        raise ValueError(f"serialized {what}: expected at least 4 bytes, got {len(data)}")
+    encapsulation = (data[0] << 8) | data[1]
+    if encapsulation not in _ENCAPSULATIONS:
+        raise ValueError(f"serialized {what}: encapsulation 0x{encapsulation:04x} is not plain CDR (XCDR1 or XCDR2)")
+    order, align8 = _ENCAPSULATIONS[encapsulation]
+    return _Cursor(data, what, 4, order, align8)
 
 
-def _read_octets(data: bytes, offset: int, order: str, what: str) -> memoryview:
-    """A uint8[] field as a view (no copy): a frame's pixels go straight to numpy."""
-    count, start = _read_u32(data, offset, order, what, "data")
-    if start + count > len(data):
-        raise ValueError(f"serialized {what}: data claims {count} bytes, {len(data) - start} follow")
-    return memoryview(data)[start : start + count]
+def _stamped(data: bytes, what: str) -> tuple[Header, _Cursor]:
+    """A stamped message's header, and a cursor on the field after it."""
+    header = read_header(data, what)
+    return header, _Cursor(data, what, header.end, header.order, header.align8)
 
 
 class ImuCdrReader:
@@ -128,15 +180,10 @@ class RawImage:
 
 
 def read_image(data: bytes) -> RawImage:
-    header = read_header(data, "Image")
-    o = header.order
-    height, offset = _read_u32(data, header.end, o, "Image", "height")
-    width, offset = _read_u32(data, offset, o, "Image", "width")
-    encoding, offset = _read_string(data, offset, o, "Image", "encoding")
-    if offset + 1 > len(data):
-        raise ValueError(f"serialized Image: truncated before is_bigendian ({len(data)} bytes)")
-    step, offset = _read_u32(data, offset + 1, o, "Image", "step")
-    return RawImage(header, height, width, encoding, step, _read_octets(data, offset, o, "Image"))
+    header, c = _stamped(data, "Image")
+    height, width, encoding = c.u32("height"), c.u32("width"), c.string("encoding")
+    c.u8("is_bigendian")
+    return RawImage(header, height, width, encoding, c.u32("step"), c.octets("data"))
 
 
 @dataclass(frozen=True)
@@ -149,6 +196,87 @@ class RawCompressedImage:
 
 
 def read_compressed_image(data: bytes) -> RawCompressedImage:
-    header = read_header(data, "CompressedImage")
-    fmt, offset = _read_string(data, header.end, header.order, "CompressedImage", "format")
-    return RawCompressedImage(header, fmt, _read_octets(data, offset, header.order, "CompressedImage"))
+    header, c = _stamped(data, "CompressedImage")
+    return RawCompressedImage(header, c.string("format"), c.octets("data"))
+
+
+def read_string(data: bytes, what: str = "String") -> str:
+    """std_msgs/String."""
+    return _cursor(data, what).string("data")
+
+
+@dataclass(frozen=True)
+class RawClassification:
+    """vision_msgs/Classification: its hypotheses as (class_id, score), in the order sent."""
+
+    header: Header
+    results: tuple[tuple[str, float], ...]
+
+
+def read_classification(data: bytes) -> RawClassification:
+    header, c = _stamped(data, "Classification")
+    results = []
+    for _ in range(c.count("results", 4 + 1 + 8)):  # a hypothesis: a string of >= 1 byte, a double
+        class_id = c.string("class_id")
+        results.append((class_id, c.f64("score")))
+    return RawClassification(header, tuple(results))
+
+
+@dataclass(frozen=True)
+class RawPointCloud:
+    """sensor_msgs/PointCloud2; fields as (name, offset, datatype, count), points as a view."""
+
+    header: Header
+    height: int
+    width: int
+    fields: tuple[tuple[str, int, int, int], ...]
+    is_bigendian: bool
+    point_step: int
+    row_step: int
+    data: memoryview
+    is_dense: bool
+
+
+def read_pointcloud(data: bytes) -> RawPointCloud:
+    header, c = _stamped(data, "PointCloud2")
+    height, width = c.u32("height"), c.u32("width")
+    fields = []
+    for _ in range(c.count("fields", 4 + 1 + 4 + 1 + 4)):  # PointField: name, offset, datatype, count
+        name = c.string("fields.name")
+        fields.append((name, c.u32("fields.offset"), c.u8("fields.datatype"), c.u32("fields.count")))
+    is_bigendian = bool(c.u8("is_bigendian"))
+    point_step, row_step = c.u32("point_step"), c.u32("row_step")
+    points = c.octets("data")
+    return RawPointCloud(
+        header, height, width, tuple(fields), is_bigendian, point_step, row_step, points, bool(c.u8("is_dense"))
+    )
+
+
+@dataclass(frozen=True)
+class RawDiagnosticStatus:
+    """diagnostic_msgs/DiagnosticStatus, its key-values as a dict."""
+
+    level: int
+    name: str
+    message: str
+    hardware_id: str
+    values: dict[str, str]
+
+
+def read_diagnostic_array(data: bytes) -> tuple[RawDiagnosticStatus, ...]:
+    """diagnostic_msgs/DiagnosticArray's statuses."""
+    _, c = _stamped(data, "DiagnosticArray")
+    statuses = []
+    for _ in range(c.count("status", 1 + 3 * 5 + 4)):
+        level, name, message, hardware_id = (
+            c.u8("status.level"),
+            c.string("status.name"),
+            c.string("status.message"),
+            c.string("status.hardware_id"),
+        )
+        values = {}
+        for _ in range(c.count("status.values", 2 * 5)):
+            key = c.string("values.key")
+            values[key] = c.string("values.value")
+        statuses.append(RawDiagnosticStatus(level, name, message, hardware_id, values))
+    return tuple(statuses)

@@ -40,14 +40,20 @@ def decode_skeleton(
     missing = [f for f in ("x", "y", "z") if f not in by_name]
     if missing:
         raise ValueError(f"fields: PointCloud2 lacks {missing} (expected x, y, z[, visibility])")
-    if len(data) < point_step * n_points:
-        raise ValueError(f"data: {len(data)} bytes for {n_points} points of {point_step} bytes")
-    raw = np.frombuffer(bytes(data), dtype=np.uint8)[: point_step * n_points].reshape(n_points, point_step)
-
-    def column(name: str) -> np.ndarray:
+    for name in ("x", "y", "z", "visibility"):
+        if name not in by_name:
+            continue
         offset, datatype = by_name[name]
         if datatype not in _DTYPES:
             raise ValueError(f"fields: {name} has datatype {datatype}, expected FLOAT32 (7) or FLOAT64 (8)")
+        if offset + np.dtype(_DTYPES[datatype]).itemsize > point_step:
+            raise ValueError(f"fields: {name} at offset {offset} does not fit in a point of {point_step} bytes")
+    if len(data) < point_step * n_points:
+        raise ValueError(f"data: {len(data)} bytes for {n_points} points of {point_step} bytes")
+    raw = np.frombuffer(data, dtype=np.uint8)[: point_step * n_points].reshape(n_points, point_step)
+
+    def column(name: str) -> np.ndarray:
+        offset, datatype = by_name[name]
         dtype = np.dtype(_DTYPES[datatype]).newbyteorder(">" if big_endian else "<")
         return raw[:, offset : offset + dtype.itemsize].copy().view(dtype)[:, 0].astype(np.float64)
 

@@ -14,6 +14,7 @@ from std_msgs.msg import ColorRGBA
 from visualization_msgs.msg import Marker, MarkerArray
 
 from har_kd_ros.bag import stamp_seconds
+from har_kd_ros.cdr import read_pointcloud
 from har_kd_ros.pointcloud import POINT_STEP, SKELETON_FIELDS, decode_skeleton, encode_skeleton
 
 try:  # vision_msgs is a ROS package without a PyPI wheel: optional at run time
@@ -107,12 +108,13 @@ def skeleton_cloud(points: np.ndarray, visibility: np.ndarray, t: float, frame_i
     return msg
 
 
-def skeleton_from_cloud(msg: PointCloud2) -> tuple[float, np.ndarray, np.ndarray]:
-    """PointCloud2 -> (stamp, (J, 3) positions, (J,) visibility); ValueError on a malformed cloud."""
-    fields = [(f.name, f.offset, f.datatype, f.count) for f in msg.fields]
-    n = int(msg.width) * int(msg.height)
-    xyz, visibility = decode_skeleton(fields, bytes(msg.data), int(msg.point_step), n, bool(msg.is_bigendian))
-    return stamp_seconds(msg.header.stamp), xyz, visibility
+def skeleton_from_cloud(data: bytes) -> tuple[float, str, np.ndarray, np.ndarray]:
+    """Serialized PointCloud2 -> (stamp, frame_id, (J, 3) positions, (J,) visibility); ValueError
+    on a malformed cloud. From bytes: rclpy's deserializer crashes on hostile ones (har_kd_ros.cdr)."""
+    cloud = read_pointcloud(data)
+    n = cloud.width * cloud.height
+    xyz, visibility = decode_skeleton(list(cloud.fields), cloud.data, cloud.point_step, n, cloud.is_bigendian)
+    return cloud.header.stamp, cloud.header.frame_id, xyz, visibility
 
 
 def skeleton_markers(

@@ -35,7 +35,7 @@ from std_msgs.msg import String
 
 from har_kd_ros.agreement import AgreementTracker
 from har_kd_ros.batching import WindowMailbox
-from har_kd_ros.cdr import ImuCdrReader
+from har_kd_ros.cdr import ImuCdrReader, read_classification, read_string
 from har_kd_ros.classifier import DEFAULT_MODEL, ModelLoadError, StudentClassifier
 from har_kd_ros.model_card import ModelCardError
 from har_kd_ros.ros import convert
@@ -205,7 +205,9 @@ class ImuHarNode(Node):
                 if self.vision_msgs
                 else (String, string_teacher_topic(config.teacher_topic))
             )
-            self.create_subscription(msg_type, wearer.topic(topic), partial(self._on_teacher, stream), 10)
+            # raw, like the IMU: rclpy's deserializer crashes on hostile bytes (har_kd_ros.cdr)
+            on_teacher = partial(self._on_teacher, stream, msg_type is String)
+            self.create_subscription(msg_type, wearer.topic(topic), on_teacher, 10, raw=True)
         self.create_subscription(Imu, wearer.imu_topic, partial(self._on_imu, index, stream), imu_qos, raw=True)
         return stream
 
@@ -261,18 +263,20 @@ class ImuHarNode(Node):
         finally:
             self.busy_s["imu_callback"] += time.perf_counter() - start
 
-    def _on_teacher(self, stream: WearerStream, msg: object) -> None:
-        """A teacher label: a Classification's top result, stamped with the end of the teacher's
-        window; without vision_msgs a String label (not 'unknown'), timed on arrival at this node."""
+    def _on_teacher(self, stream: WearerStream, is_string: bool, data: bytes) -> None:
+        """A serialized teacher label: a Classification's top result, stamped with the end of the
+        teacher's window; without vision_msgs a String label (not 'unknown'), timed on arrival."""
         try:
-            if isinstance(msg, String):
-                if not msg.data or msg.data == UNKNOWN:
+            if is_string:
+                label = read_string(data)
+                if not label or label == UNKNOWN:
                     return
-                t, label = self.get_clock().now().nanoseconds * 1e-9, msg.data
+                t = self.get_clock().now().nanoseconds * 1e-9
             else:
+                msg = read_classification(data)
                 if not msg.results:
                     return
-                t, label = convert.stamp_to_seconds(msg.header.stamp), msg.results[0].class_id
+                t, label = msg.header.stamp, msg.results[0][0]
             with self._agreement_lock:
                 stream.agreement.add_teacher(t, label)
         except Exception as exc:  # a running node never dies on a bad message

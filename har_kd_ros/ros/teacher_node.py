@@ -73,7 +73,8 @@ class TeacherNode(Node):
             reliability=ReliabilityPolicy.BEST_EFFORT,
             durability=qos_profile_sensor_data.durability,
         )
-        self.create_subscription(PointCloud2, "skeleton", self._on_skeleton, qos)
+        # raw: read by har_kd_ros.cdr, because rclpy's deserializer crashes on hostile bytes
+        self.create_subscription(PointCloud2, "skeleton", self._on_skeleton, qos, raw=True)
         self.malformed = 0
         self.published = 0
         self.latencies_ms: deque[float] = deque(maxlen=200)
@@ -84,11 +85,11 @@ class TeacherNode(Node):
             f"{card.skeleton_frames} frames, skeletons as {p['topology']}"
         )
 
-    def _on_skeleton(self, msg: PointCloud2) -> None:
-        """Window one skeleton frame; label every completed window. Never raises."""
+    def _on_skeleton(self, data: bytes) -> None:
+        """Window one serialized skeleton frame; label every completed window. Never raises."""
         started = time.perf_counter()
         try:
-            t, xyz, visibility = convert.skeleton_from_cloud(msg)
+            t, frame_id, xyz, visibility = convert.skeleton_from_cloud(data)
             self._last_frame_wall = time.monotonic()
             windows = self.window.push(t, xyz, visibility)
         except Exception as exc:  # a running node never dies on a bad message
@@ -98,7 +99,7 @@ class TeacherNode(Node):
             return
         for window in windows:
             if window is not None:
-                self._label(window, msg.header.frame_id)
+                self._label(window, frame_id)
         if any(w is not None for w in windows):
             self.latencies_ms.append(1e3 * (time.perf_counter() - started))
 

@@ -11,7 +11,8 @@ from rclpy.qos import qos_profile_sensor_data
 from sensor_msgs.msg import PointCloud2
 from visualization_msgs.msg import MarkerArray
 
-from har_kd_ros.ros.convert import skeleton_from_cloud
+from har_kd_ros.bag import stamp_seconds
+from har_kd_ros.pointcloud import decode_skeleton
 
 
 def main() -> None:
@@ -21,7 +22,11 @@ def main() -> None:
     record = {"skeletons": [], "markers": [], "diagnostics": []}
 
     def on_skeleton(msg):
-        t, xyz, visibility = skeleton_from_cloud(msg)
+        # typed, and decoded without har_kd_ros.cdr: an independent reading of what the node sent
+        fields = [(f.name, f.offset, f.datatype, f.count) for f in msg.fields]
+        n = msg.width * msg.height
+        xyz, visibility = decode_skeleton(fields, bytes(msg.data), msg.point_step, n, msg.is_bigendian)
+        t = stamp_seconds(msg.header.stamp)
         record["skeletons"].append(
             {"recv": time.time(), "stamp": t, "frame_id": msg.header.frame_id, "fields": [f.name for f in msg.fields],
              "xyz": xyz.tolist(), "visibility": visibility.tolist()}

@@ -35,7 +35,7 @@ def replay_through_teacher_and_har(procs, recording, env=None, har_ready="model 
 
 
 def test_teacher_labels_replayed_skeletons_and_imu_har_reports_agreement(procs, short_stream):
-    record = replay_through_teacher_and_har(procs, short_stream)
+    record = replay_through_teacher_and_har(procs, short_stream, echo=True)
 
     rec = load_npz(short_stream)
     card = TeacherClassifier(DEFAULT_TEACHER).card
@@ -59,6 +59,11 @@ def test_teacher_labels_replayed_skeletons_and_imu_har_reports_agreement(procs, 
     agreement = record["status"]["imu_har: teacher agreement"][-1]
     assert int(agreement["paired_total"]) >= 0.8 * len(record["classification"])
     assert 0.5 <= float(agreement["agreement"]) <= 1.0
+    # activity_echo read every kind of message it subscribes to: the student's top results
+    # (Classification), the teacher's String label, the agreement (DiagnosticArray)
+    echoed = (procs.tmp / "activity_echo.log").read_text().splitlines()
+    shown = [line for line in echoed if "  [" in line and " teacher: " in line and "(agree " in line]
+    assert len(shown) >= 5, echoed[-5:]
 
 
 def test_without_vision_msgs_agreement_pairs_the_teachers_string_labels(procs, short_stream):

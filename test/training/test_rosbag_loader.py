@@ -3,7 +3,6 @@ import pytest
 from bag_writer import write_bag
 from rosbags.rosbag2 import StoragePlugin
 
-from har_kd_ros.pointcloud import POINT_STEP, SKELETON_FIELDS, decode_skeleton, encode_skeleton
 from har_kd_ros.skeleton import CANONICAL_JOINTS, to_canonical
 from training.data.datasets import load_dataset
 from training.data.loaders import DatasetError
@@ -16,16 +15,6 @@ def recordings():
     rng = np.random.default_rng(3)
     subject = make_subject(rng, 0)
     return [generate_recording(a, subject, 0, rng, duration_s=4.0) for a in ("walking", "waving")]
-
-
-def test_skeleton_pointcloud_round_trip():
-    pts = np.random.default_rng(0).normal(size=(33, 3))
-    vis = np.linspace(0, 1, 33)
-    xyz, v = decode_skeleton(list(SKELETON_FIELDS), encode_skeleton(pts, vis), POINT_STEP, 33)
-    np.testing.assert_allclose(xyz, pts, atol=1e-6)
-    np.testing.assert_allclose(v, vis, atol=1e-6)
-    with pytest.raises(ValueError, match="lacks"):
-        decode_skeleton([("x", 0, 7, 1)], b"\0" * 64, 16, 4)
 
 
 def test_mediapipe_view_of_synthetic_maps_back_to_canonical(recordings):
