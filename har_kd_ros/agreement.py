@@ -5,6 +5,10 @@ different moments (the teacher waits for camera frames, the student for IMU samp
 student label is paired with the teacher label whose window ends nearest to it, within a
 tolerance, once the teacher stream has moved past it (so a late teacher label still counts).
 Students with no teacher label in reach are counted as unpaired, not as disagreements.
+
+Either clock may jump back (a replayed bag, a restarted driver, a corrupted stamp that came
+first): a step back by more than ``max_wait_s`` starts that stream's timeline again, so one
+label from the far future cannot make every later one look out of order.
 """
 
 from __future__ import annotations
@@ -50,7 +54,10 @@ class AgreementTracker:
 
     def add_teacher(self, t: float, label: str) -> None:
         if self._teacher_t and t <= self._teacher_t[-1]:
-            return  # out of order or repeated: the stream is monotonic per teacher
+            if self._teacher_t[-1] - t <= self.max_wait_s:
+                return  # out of order or repeated: the stream is monotonic per teacher
+            self._teacher_t.clear()  # the teacher's clock restarted: its old labels match nothing now
+            self._teacher_label.clear()
         if label not in self.student_labels:
             self.teacher_label_unknown += 1
             return
@@ -59,6 +66,11 @@ class AgreementTracker:
         self._resolve()
 
     def add_student(self, t: float, label: str) -> None:
+        if self._pending and self._pending[-1][0] - t > self.max_wait_s:
+            # the student's clock restarted: what waits for a teacher label from the old timeline
+            # would wait forever (and the queue grow); count it unpaired
+            self.unpaired_total += len(self._pending)
+            self._pending.clear()
         self._pending.append((t, label))
         self._resolve()
 

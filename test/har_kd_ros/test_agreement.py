@@ -48,6 +48,35 @@ def test_teacher_labels_the_student_cannot_produce_are_not_compared():
     assert tracker.stats().teacher_label_unknown == 1
 
 
+def test_one_teacher_label_from_the_far_future_does_not_blind_the_tracker():
+    """A corrupted stamp (year 2100) arrives first: the real labels after it step back by more
+    than max_wait_s, so the teacher's timeline restarts instead of rejecting them all."""
+    tracker = AgreementTracker(LABELS, window=10, tolerance_s=0.3, max_wait_s=2.0)
+    tracker.add_teacher(4.1e9, "walking")
+    for k in range(10):
+        tracker.add_teacher(100 + k * 0.5, "walking")
+        tracker.add_student(100 + k * 0.5 + 0.1, "walking")
+    s = tracker.stats()
+    assert s.paired_total == 9 and s.agreement == 1.0  # the last student waits for the next teacher
+
+
+def test_both_clocks_restarting_starts_pairing_again_and_nothing_waits_forever():
+    """A bag replayed twice: both timelines jump back. The student labels of the old timeline
+    that were still waiting are counted unpaired instead of blocking the queue."""
+    tracker = AgreementTracker(LABELS, window=50, tolerance_s=0.3, max_wait_s=2.0)
+    for k in range(10):
+        tracker.add_teacher(1000 + k * 0.5, "waving")
+        tracker.add_student(1000 + k * 0.5 + 0.1, "waving")
+    before = tracker.stats()
+    for k in range(10):  # again from t = 10, a different activity
+        tracker.add_teacher(10 + k * 0.5, "running")
+        tracker.add_student(10 + k * 0.5 + 0.1, "running")
+    s = tracker.stats()
+    assert before.paired_total == 9
+    assert s.paired_total == 18 and s.unpaired_total == 1  # 1000.1 + 4.5 never got its teacher
+    assert len(tracker._pending) == 1  # the newest, waiting for the next teacher label
+
+
 @pytest.mark.parametrize(("window", "tolerance", "wait"), [(0, 0.5, 5.0), (10, 0.0, 5.0), (10, 1.0, 0.5)])
 def test_bad_settings_are_one_line_errors(window, tolerance, wait):
     with pytest.raises(ValueError, match="window|tolerance"):

@@ -2,15 +2,19 @@
 
 python fuzz_messages.py imu N SEED       -> prints {"sent": N, ...} as JSON on its last line
 python fuzz_messages.py image N SEED VALID.npy
+python fuzz_messages.py labels N SEED   (skeleton clouds, teacher labels, activity, diagnostics)
 
 Imu: NaN/Inf/huge values in any field, stamps negative, far future, going back, zero, with
 nanoseconds over 1e9; frame ids empty, long, unicode, wrong; and one in ten published as raw
 bytes: a valid message in another plain-CDR layout (big endian, XCDR2), truncated, or under an
 encapsulation that is not plain CDR (the last two are counted as "malformed"). Image: unknown
 or empty encodings, zero or absurd sizes, a step shorter than a row, payloads too short, odd but
-decodable shapes (1x1, 2x500), and one in ten as truncated or foreign raw bytes. Reliable QoS, paced, so every message reaches the node and
-its counters can be checked against what was sent. After the fuzz: valid messages, whose
-output proves the node still works.
+decodable shapes (1x1, 2x500), and one in ten as truncated or foreign raw bytes. Labels: every
+other topic a node subscribes to (teacher_node's skeleton clouds, imu_har's teacher labels,
+activity_echo's), each message a valid one with bytes flipped (what crashed a typed String
+subscriber), truncated or foreign: the last two counted as "malformed" per topic. Reliable QoS,
+paced, so every message reaches the node and its counters can be checked against what was
+sent. After the fuzz (imu, image): valid messages, whose output proves the node still works.
 """
 
 import json
@@ -25,7 +29,7 @@ import rclpy
 from image_publisher import build_message  # the sibling script (on sys.path when run)
 from rclpy.qos import QoSProfile, ReliabilityPolicy
 from rclpy.serialization import serialize_message
-from sensor_msgs.msg import Image, Imu
+from sensor_msgs.msg import Image, Imu, PointCloud2
 
 from har_kd_ros.ros.convert import fill_imu, seconds_to_stamp
 
@@ -70,6 +74,38 @@ def broken_bytes(rng: random.Random, data: bytes) -> bytes:
         # bytes short arrives whole), and drops one without its 4-byte encapsulation header
         return data[: rng.randrange(4, len(data) - 3)]
     return bytes([0, rng.choice([0x02, 0x03, 0x08, 0x09, 0x0A, 0x0B, 0x55])]) + rng.randbytes(rng.randrange(400))
+
+
+def flipped_bytes(rng: random.Random, data: bytes) -> bytes:
+    """A valid message with 1-4 bytes changed anywhere: lengths, counts, the encapsulation."""
+    out = bytearray(data)
+    for _ in range(rng.randint(1, 4)):
+        out[rng.randrange(len(out))] = rng.randrange(256)
+    return bytes(out)
+
+
+def label_messages(rng: random.Random) -> dict[str, tuple[type, bytes]]:
+    """One valid serialized message per topic the label fuzz attacks."""
+    from diagnostic_msgs.msg import DiagnosticArray
+    from std_msgs.msg import String
+
+    from har_kd_ros.ros import convert
+
+    now = time.time()
+    points = np.array([[rng.gauss(0, 1) for _ in range(3)] for _ in range(33)])
+    cloud = convert.skeleton_cloud(points, np.ones(33), now, "camera")
+    status = convert.diagnostic_status("imu_har: teacher agreement", "m", b"\x00", "ok", {"agreement": 0.5})
+    messages = {
+        "skeleton": (PointCloud2, cloud),
+        "teacher/activity": (String, String(data="walking")),
+        "activity": (String, String(data="sit")),
+        "/diagnostics": (DiagnosticArray, DiagnosticArray(status=[status])),
+    }
+    if convert.vision_msgs_available():
+        for topic in ("teacher/activity/classification", "activity/classification"):
+            msg = convert.classification_msg(np.array([0.7, 0.2, 0.1]), ["walking", "sit", "a"], now, "imu_link")
+            messages[topic] = (convert.Classification, msg)
+    return {topic: (msg_type, serialize_message(msg)) for topic, (msg_type, msg) in messages.items()}
 
 
 def random_image(rng: random.Random) -> Image:
@@ -132,6 +168,25 @@ def main() -> None:
             pub.publish(fill_imu(Imu(), start + i / 50, "imu_link", [a, 0.2 * a, 9.81]))
             report["valid_after"] += 1
             time.sleep(0.004)
+    elif kind == "labels":
+        valid = label_messages(rng)
+        pubs = {topic: node.create_publisher(msg_type, topic, qos) for topic, (msg_type, _) in valid.items()}
+        wait_for(pubs["skeleton"], 1)
+        wait_for(pubs["teacher/activity"], 1)
+        report["topics"] = {topic: {"sent": 0, "malformed": 0} for topic in valid}
+        topics = sorted(valid)
+        for _ in range(n):
+            topic = rng.choice(topics)
+            data, counts = valid[topic][1], report["topics"][topic]
+            if rng.random() < 0.5:
+                data = flipped_bytes(rng, data)
+            else:
+                data = broken_bytes(rng, data)
+                counts["malformed"] += 1
+            pubs[topic].publish(data)
+            counts["sent"] += 1
+            report["sent"] += 1
+            time.sleep(0.0005)
     else:
         pub = node.create_publisher(Image, "image", qos)
         wait_for(pub, 1)

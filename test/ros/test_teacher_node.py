@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from conftest import read_probe, wait_for_line
@@ -11,16 +14,25 @@ from har_kd_ros.classifier import DEFAULT_TEACHER, TeacherClassifier
 from har_kd_ros.recording import load_npz
 
 pytestmark = pytest.mark.ros
+HERE = Path(__file__).resolve().parent
 
 
-def replay_through_teacher_and_har(procs, recording, env=None, har_ready="model ", echo=False):
-    """teacher_node + imu_har_node (+ activity_echo), the recording replayed into both at 2x; what a probe saw."""
+def replay_through_teacher_and_har(procs, recording, env=None, har_ready="model ", echo=False, fuzz=0):
+    """teacher_node + imu_har_node (+ activity_echo), the recording replayed into both at 2x; what a probe saw.
+    ``fuzz``: first that many hostile messages on the topics they subscribe to (besides the IMU);
+    what was sent is ``record["fuzz"]``."""
     teacher = procs.node("teacher_node", env=env)
     har = procs.node("imu_har_node", env=env)
-    if echo:
-        procs.node("activity_echo", env=env)
+    echo_node = procs.node("activity_echo", env=env) if echo else None
     wait_for_line(teacher, "teacher ", 20)
     wait_for_line(har, har_ready, 20)
+    sent = None
+    if fuzz:
+        attack = procs.start(
+            sys.executable, str(HERE / "fuzz_messages.py"), "labels", str(fuzz), "5", env=env, name="fuzz"
+        )
+        assert attack.wait(120) == 0, attack.log_path.read_text()[-2000:]
+        sent = json.loads(attack.log_path.read_text().strip().splitlines()[-1])
     probe, out = procs.probe(90, teacher=True)  # every teacher label counts below
     params = [
         f"recording:={recording}", "rate_scale:=2.0", "wait_for_subscribers:=2",
@@ -30,7 +42,9 @@ def replay_through_teacher_and_har(procs, recording, env=None, har_ready="model 
     assert replay.wait(60) == 0, replay.log_path.read_text()
     time.sleep(1.5)  # the last diagnostics (1 Hz) after the last labels
     record = read_probe(probe, out)
-    assert teacher.poll() is None and har.poll() is None
+    for node in (teacher, har, echo_node):
+        assert node is None or node.poll() is None, f"{node.args[0]} died:\n{node.log_path.read_text()[-2000:]}"
+    record["fuzz"] = sent
     return record
 
 
@@ -83,3 +97,27 @@ def test_without_vision_msgs_agreement_pairs_the_teachers_string_labels(procs, s
     echoed = (procs.tmp / "activity_echo.log").read_text().splitlines()
     shown = [line for line in echoed if line.startswith("activity: ") and "teacher: " in line and "(agree " in line]
     assert len(shown) >= 5, echoed[-5:]
+
+
+def test_hostile_bytes_on_every_label_topic_leave_the_teacher_imu_har_and_echo_labelling(procs, short_stream):
+    """4000 flipped, truncated and foreign payloads on the skeleton, teacher-label, activity and
+    diagnostics topics (typed rclpy subscribers segfault on such bytes): all three nodes stay up,
+    count what they could not read, and then label the replay as if nothing had happened."""
+    record = replay_through_teacher_and_har(procs, short_stream, echo=True, fuzz=4000)
+    sent = record["fuzz"]["topics"]
+    assert set(sent) >= {"skeleton", "teacher/activity/classification", "/diagnostics"}  # vision_msgs present
+    teacher_diag = record["status"]["teacher: skeleton teacher"][-1]
+    skeleton = sent["skeleton"]
+    # skeletons are best effort (sensor data): DDS may lose a few of the malformed ones
+    assert 0.9 * skeleton["malformed"] <= int(teacher_diag["dropped_malformed"]) <= skeleton["sent"]
+    agreement = record["status"]["imu_har: teacher agreement"][-1]
+    labels = sent["teacher/activity/classification"]
+    assert 0.9 * labels["malformed"] <= int(agreement["teacher_labels_malformed"]) <= labels["sent"]
+
+    rec = load_npz(short_stream)
+    card = TeacherClassifier(DEFAULT_TEACHER).card
+    expected = int((rec.duration_s - card.window_s) / card.hop_s)
+    assert len(record["teacher_classification"]) >= 0.9 * expected
+    assert int(agreement["paired_total"]) >= 0.8 * len(record["classification"])
+    echoed = (procs.tmp / "activity_echo.log").read_text().splitlines()
+    assert len([line for line in echoed if "  [" in line and "(agree " in line]) >= 5, echoed[-5:]
