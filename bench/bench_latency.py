@@ -7,7 +7,8 @@ measured from the publication of the sample that completed its window (the first
 at or after the window's last grid point) to its arrival here. Also reported: samples the node
 accepted vs sent (from its /diagnostics) and the node's resident memory.
 
-python bench/bench_latency.py [--seconds 20] [--rates 100,1000] [--executor single_threaded]
+python bench/bench_latency.py [--seconds 20] [--rates 100,1000] [--executor events] [--imu-receive deadline,executor]
+                              [--receiver events]
 """
 
 from __future__ import annotations
@@ -88,6 +89,7 @@ def run_rate(
     receiver: str,
     workdir: Path,
     node_cmd: list[str] | None = None,
+    imu_receive: str = "deadline",
 ) -> dict:
     """Publish at ``rate_hz`` into imu_har (or ``node_cmd``, a node publishing the same topics)."""
     import rclpy
@@ -98,7 +100,15 @@ def run_rate(
 
     bin_dir = Path(sys.executable).parent
     node_proc = subprocess.Popen(
-        node_cmd or [str(bin_dir / "imu_har_node"), "--ros-args", "-p", f"executor:={executor}"],
+        node_cmd
+        or [
+            str(bin_dir / "imu_har_node"),
+            "--ros-args",
+            "-p",
+            f"executor:={executor}",
+            "-p",
+            f"imu_receive:={imu_receive}",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -152,6 +162,7 @@ def run_rate(
         "sent": n,
         "dropped": None if accepted is None else n - accepted,
         "node_cpu_s": node_cpu,
+        "node_cpu_pct": 100 * node_cpu / (seconds + 2.5),
         "node_cpu_ms_per_window": 1e3 * node_cpu / max(len(lat), 1),
         "classifications": len(lat),
         "p50_ms": float(np.percentile(lat, 50)) if lat.size else float("nan"),
@@ -178,32 +189,20 @@ def main() -> None:
         choices=["single_threaded", "events"],
         help="the receiving process's executor",
     )
+    parser.add_argument("--imu-receive", default="deadline", help="imu_har's imu_receive, comma-separated")
     args = parser.parse_args()
     rows = []
-    for rate in (float(r) for r in args.rates.split(",")):
-        with tempfile.TemporaryDirectory() as tmp:
-            r = run_rate(rate, args.seconds, args.executor, args.receiver, Path(tmp))
-        rows.append(
-            [
-                int(r["rate_hz"]),
-                args.executor,
-                args.receiver,
-                r["sent"],
-                r["dropped"],
-                r["classifications"],
-                round(r["p50_ms"], 2),
-                round(r["p99_ms"], 2),
-                round(r["max_ms"], 2),
-                r["node_processing_p50_ms"],
-                round(r["node_rss_mb"]),
-                round(r["node_peak_rss_mb"]),
-            ]
-        )
+    for imu_receive in args.imu_receive.split(","):
+        for rate in (float(r) for r in args.rates.split(",")):
+            with tempfile.TemporaryDirectory() as tmp:
+                r = run_rate(rate, args.seconds, args.executor, args.receiver, Path(tmp), imu_receive=imu_receive)
+            rows.append(row(r, args.executor, imu_receive, args.receiver))
     report(
-        f"latency_{args.executor}_{args.receiver}",
+        f"latency_{args.executor}_{args.imu_receive.replace(',', '_')}_{args.receiver}",
         [
             "input Hz",
             "node executor",
+            "IMU receive",
             "receiver executor",
             "sent",
             "dropped",
@@ -212,12 +211,32 @@ def main() -> None:
             "p99 ms",
             "max ms",
             "in-node p50 ms",
+            "node CPU %",
             "node RSS MB",
-            "peak RSS MB",
+            "node peak RSS MB",
         ],
         rows,
         {"seconds": args.seconds},
     )
+
+
+def row(r: dict, executor: str, imu_receive: str, receiver: str) -> list:
+    return [
+        int(r["rate_hz"]),
+        executor,
+        imu_receive,
+        receiver,
+        r["sent"],
+        r["dropped"],
+        r["classifications"],
+        round(r["p50_ms"], 2),
+        round(r["p99_ms"], 2),
+        round(r["max_ms"], 2),
+        r["node_processing_p50_ms"],
+        round(r["node_cpu_pct"], 1),
+        round(r["node_rss_mb"]),
+        round(r["node_peak_rss_mb"]),
+    ]
 
 
 if __name__ == "__main__":

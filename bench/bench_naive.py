@@ -8,7 +8,9 @@ it includes rclpy's and Fast DDS's per-message cost, which both pay; "GAF + mode
 time each spends on a window's image and network alone (ours: wall time of the single-threaded
 GAF and ONNX calls in the worker; naive: process CPU inside the callback, torch threads included).
 
-* ``har_kd_ros``: imu_har_node (EventsExecutor): GAF (ours) + the INT8 edge student (ONNX Runtime) off the callback.
+* ``har_kd_ros``: imu_har_node (EventsExecutor, deadline IMU receiver): GAF (ours) + the INT8 edge
+  student (ONNX Runtime) off the callback; once more with ``imu_receive:=executor`` (every IMU
+  message through the executor, as before the receiver), so the two compare in the same run.
 * ``naive edge``: bench/naive_har_node.py: pyts GAF + the same edge architecture in torch eager, in the callback.
 * ``naive resnet18``: the same with the papers' ResNet18 student (what a user following the papers would run).
 
@@ -37,11 +39,19 @@ def main() -> None:
     args = parser.parse_args()
     naive = [sys.executable, str(REPO / "bench" / "naive_har_node.py")]
     candidates = {
-        "har_kd_ros (GAF + ONNX INT8 edge, worker)": [
+        "har_kd_ros (GAF + ONNX INT8 edge, worker, deadline receiver)": [
             str(Path(sys.executable).parent / "imu_har_node"),
             "--ros-args",
             "-p",
             "executor:=events",
+        ],
+        "har_kd_ros, imu_receive:=executor": [
+            str(Path(sys.executable).parent / "imu_har_node"),
+            "--ros-args",
+            "-p",
+            "executor:=events",
+            "-p",
+            "imu_receive:=executor",
         ],
         "naive: pyts + torch eager edge, in callback": [*naive, "edge", str(args.rate)],
         "naive: pyts + torch eager ResNet18, in callback": [*naive, "resnet18", str(args.rate)],

@@ -9,7 +9,8 @@ that completed a window to the arrival of its classification. The node's own tim
 (IMU callbacks, GAF, ONNX, publishing) and its process CPU time say where the time goes; the
 rest of its CPU is rclpy's executor (wait set, take, deserialisation) and the interpreter.
 
-python bench/bench_wearers.py [--streams 1,4,16,64] [--rate 100] [--seconds 20] [--executor single_threaded]
+python bench/bench_wearers.py [--streams 1,4,16,64] [--rate 100] [--seconds 20] [--executor events]
+                              [--imu-receive deadline,executor]
 python bench/bench_wearers.py --soak --streams 4 --rate 200 --seconds 600   (the soak: RSS and latency over time)
 python bench/bench_wearers.py --aligned ...   (every watch completes its windows at the same tick)
 """
@@ -78,7 +79,14 @@ def receive(n: int, out: str, seconds: float) -> None:
 
 # -- one measurement -------------------------------------------------------------------------------
 def run(
-    n: int, rate_hz: float, seconds: float, executor: str, workdir: Path, soak: bool = False, aligned: bool = False
+    n: int,
+    rate_hz: float,
+    seconds: float,
+    executor: str,
+    workdir: Path,
+    soak: bool = False,
+    aligned: bool = False,
+    imu_receive: str = "deadline",
 ) -> dict:
     import rclpy
     from rclpy.qos import QoSProfile, ReliabilityPolicy
@@ -97,6 +105,8 @@ def run(
             f"wearers:=[{', '.join(f'w{i}' for i in range(n))}]",
             "-p",
             f"executor:={executor}",
+            "-p",
+            f"imu_receive:={imu_receive}",
             "-p",
             "teacher_topic:=''",
         ],
@@ -168,6 +178,8 @@ def run(
         "streams": n,
         "rate_hz": rate_hz,
         "executor": executor,
+        "imu_receive": imu_receive,
+        "receiver_wakeups_per_s": int(batched.get("receiver_wakeups", 0)) / node_wall,
         "sent": sent,
         "dropped": sent - accepted,
         "windows": int(lat.size),
@@ -208,22 +220,25 @@ def main() -> None:
     parser.add_argument("--streams", default="1,4,16,64")
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--executor", default="single_threaded", help="comma-separated: single_threaded,events")
+    parser.add_argument("--executor", default="events", help="comma-separated: single_threaded,events")
+    parser.add_argument("--imu-receive", default="deadline", help="comma-separated: deadline,executor")
     parser.add_argument("--soak", action="store_true", help="also sample RSS every 10 s and latency per minute")
     parser.add_argument("--aligned", action="store_true", help="all streams in phase: the batching worst case")
     parser.add_argument("--name", default="", help="result file name (default: wearers_<executors> or soak)")
     args = parser.parse_args()
     rows, details = [], []
-    for executor in args.executor.split(","):
+    modes = [(e, r) for e in args.executor.split(",") for r in args.imu_receive.split(",")]
+    for executor, imu_receive in modes:
         for n in (int(s) for s in args.streams.split(",")):
             with tempfile.TemporaryDirectory() as tmp:
-                r = run(n, args.rate, args.seconds, executor, Path(tmp), soak=args.soak, aligned=args.aligned)
+                r = run(n, args.rate, args.seconds, executor, Path(tmp), args.soak, args.aligned, imu_receive)
             details.append(r)
             share = r["busy_share"]
             rows.append(
                 [
                     n,
                     executor,
+                    imu_receive,
                     r["sent"],
                     r["dropped"],
                     r["windows"],
@@ -234,18 +249,22 @@ def main() -> None:
                     round(r["batch_mean"], 2),
                     round(r["node_cpu_pct"]),
                     round(r["node_cpu_ms_per_window"], 2),
+                    round(r["receiver_wakeups_per_s"]),
                     " / ".join(f"{100 * share[k]:.0f}" for k in ("imu_callback", "gaf", "onnx", "publish")),
                     round(r["publisher_lag_s"], 2),
                     round(r["node_rss_mb"]),
                 ]
             )
-            print(f"{n} streams ({executor}): p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms", flush=True)
-    name = args.name or ("soak" if args.soak else f"wearers_{args.executor.replace(',', '_')}")
+            print(f"{n} streams ({executor}, {imu_receive}): p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms", flush=True)
+    name = args.name or (
+        "soak" if args.soak else f"wearers_{args.executor.replace(',', '_')}_{args.imu_receive.replace(',', '_')}"
+    )
     report(
         name,
         [
             "streams",
             "executor",
+            "IMU receive",
             "sent",
             "dropped",
             "windows",
@@ -256,6 +275,7 @@ def main() -> None:
             "batch",
             "node CPU %",
             "CPU ms/window",
+            "receiver wakeups/s",
             "% callback/GAF/ONNX/publish",
             "publisher lag s",
             "RSS MB",

@@ -188,6 +188,16 @@ class StreamingWindow:
         self._last_v: np.ndarray | None = None
         self._next_k = 0  # grid index of the next grid point to fill
 
+    @property
+    def next_end(self) -> float:
+        """Stamp of the grid point that completes the next window: the first sample stamped at or
+        after it completes it (inf before the first sample)."""
+        if self._origin is None:
+            return math.inf
+        w, hop = self.window_samples, self.hop_samples
+        k = w - 1 + hop * max(0, -(-(self._next_k - (w - 1)) // hop))
+        return self._origin + k * self._period
+
     def push(self, t: float, sample: np.ndarray | tuple[float, ...]) -> list[Window]:
         """Add one sample stamped ``t`` seconds; return the windows it completes (usually 0 or 1)."""
         v = np.asarray(sample, dtype=np.float64)

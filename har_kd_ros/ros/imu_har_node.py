@@ -1,9 +1,11 @@
 """imu_har: sensor_msgs/Imu in, activity labels out, in real time.
 
-The subscription callback takes each Imu message as its serialized bytes (``raw=True``: rclpy's
-message objects cost more CPU than the rest of the node), reads the stamp, frame and channels
-from them and pushes the sample into the streaming window (microseconds); completed windows
-go to a worker thread that GAF-encodes them, runs the ONNX student and publishes. Inference
+A receiver thread (har_kd_ros.ros.imu_receiver) takes the Imu messages as serialized bytes
+(rclpy's message objects cost more CPU than the rest of the node, and its deserializer crashes on
+hostile bytes), in batches while windows fill and message by message just before one completes
+(waking a thread per message costs more than the rest of the node too); it reads the stamp, frame
+and channels and pushes the sample into the streaming window (microseconds). Completed windows go
+to a worker thread that GAF-encodes them, runs the ONNX student and publishes. Inference
 therefore never delays or drops IMU samples, and if the worker falls behind only the newest
 windows are kept (a stale label helps nobody).
 
@@ -38,7 +40,9 @@ from har_kd_ros.batching import WindowMailbox
 from har_kd_ros.cdr import ImuCdrReader, read_classification, read_string
 from har_kd_ros.classifier import DEFAULT_MODEL, ModelLoadError, StudentClassifier
 from har_kd_ros.model_card import ModelCardError
+from har_kd_ros.receive_plan import ArrivalClock, plan_wakeup
 from har_kd_ros.ros import convert
+from har_kd_ros.ros.imu_receiver import ImuReceiver, start_receiver
 from har_kd_ros.ros.params import declare
 from har_kd_ros.ros.process import run_node
 from har_kd_ros.smoothing import UNKNOWN, LabelSmoother
@@ -62,6 +66,7 @@ class HarConfig:
     inference_threads: int
     imu_reliability: str
     imu_queue_depth: int
+    imu_receive: str
     executor: str
     teacher_topic: str
     agreement_window: int
@@ -87,6 +92,7 @@ def declare_parameters(node: Node) -> HarConfig:
             ("inference_threads", 1, "ONNX Runtime intra-op threads", {"range": (1, 16), **ro}),
             ("imu_reliability", "best_effort", "IMU subscription QoS: best_effort (REP 2003 sensor data) or reliable", {"choices": ("best_effort", "reliable"), **ro}),
             ("imu_queue_depth", 50, "IMU subscription depth: every sample matters for a window, so deeper than the sensor-data default of 5", {"range": (1, 10000), **ro}),
+            ("imu_receive", "deadline", "deadline: a receiver thread takes IMU messages in batches and waits message by message only before a window completes (half the CPU, same latency); executor: every message through the executor", {"choices": ("deadline", "executor"), **ro}),
             ("executor", "events", "events (rclpy.experimental.EventsExecutor, default: measured faster) or single_threaded", {"choices": ("single_threaded", "events"), **ro}),
             ("teacher_topic", "teacher/activity/classification", "Teacher labels (vision_msgs/Classification; without vision_msgs the String labels at this name minus '/classification') to measure agreement with; empty = off", ro),
             ("agreement_window", 60, "Student-teacher label pairs in the sliding agreement window", {"range": (1, 100000), **ro}),
@@ -114,6 +120,7 @@ class WearerStream:
     wrong_frame: int = 0
     unstamped: int = 0
     published: int = 0
+    arrival: ArrivalClock = field(default_factory=ArrivalClock)
     last_sample_wall: float = 0.0
     last_accepted: tuple[int, float] = (0, 0.0)
     latencies_ms: deque[float] = field(default_factory=lambda: deque(maxlen=200))
@@ -141,7 +148,8 @@ class ImuHarNode(Node):
         imu_qos = QoSProfile(
             depth=self.config.imu_queue_depth, reliability=reliability, durability=qos_profile_sensor_data.durability
         )
-        self.streams = [self._make_stream(i, w, imu_qos) for i, w in enumerate(self.wearers)]
+        self.streams = [self._make_stream(i, w) for i, w in enumerate(self.wearers)]
+        self.receiver = self._subscribe_imu(imu_qos)
         self.diagnostics_pub = self.create_publisher(DiagnosticArray, "/diagnostics", 10)
         self._agreement_lock = threading.Lock()
 
@@ -170,7 +178,7 @@ class ImuHarNode(Node):
                 "both sides timed on arrival (vision_msgs is not installed)"
             )
 
-    def _make_stream(self, index: int, wearer: Wearer, imu_qos: QoSProfile) -> WearerStream:
+    def _make_stream(self, index: int, wearer: Wearer) -> WearerStream:
         card, config = self.classifier.card, self.config
         stream = WearerStream(
             wearer,
@@ -208,8 +216,27 @@ class ImuHarNode(Node):
             # raw, like the IMU: rclpy's deserializer crashes on hostile bytes (har_kd_ros.cdr)
             on_teacher = partial(self._on_teacher, stream, msg_type is String)
             self.create_subscription(msg_type, wearer.topic(topic), on_teacher, 10, raw=True)
-        self.create_subscription(Imu, wearer.imu_topic, partial(self._on_imu, index, stream), imu_qos, raw=True)
         return stream
+
+    def _subscribe_imu(self, qos: QoSProfile) -> ImuReceiver | None:
+        """The IMU topics, read raw by the deadline receiver or, failing that, by the executor."""
+        if self.config.imu_receive == "deadline":
+            topics = [stream.wearer.imu_topic for stream in self.streams]
+            receiver = start_receiver(self, topics, qos, self._on_imu_index, self._plan_wakeup)
+            if isinstance(receiver, ImuReceiver):
+                return receiver
+            self.get_logger().warning(f"imu_receive: deadline is not available with this rclpy ({receiver}): executor")
+        for index, stream in enumerate(self.streams):
+            self.create_subscription(Imu, stream.wearer.imu_topic, partial(self._on_imu, index, stream), qos, raw=True)
+        return None
+
+    def _plan_wakeup(self, now: float) -> tuple[float, list[int]]:
+        """How long the receiver may let DDS queue IMU messages, and whose message ends the wait."""
+        depth = self.config.imu_queue_depth
+        return plan_wakeup(
+            [s.arrival.due_in(now, s.window.next_end) for s in self.streams],
+            [s.arrival.fills_in(depth) for s in self.streams],
+        )
 
     # -- parameters -------------------------------------------------------------------------
     def _validate_parameters(self, params: list[Parameter]) -> SetParametersResult:
@@ -240,6 +267,9 @@ class ImuHarNode(Node):
             stream.label_info_pub.publish(convert.label_info_msg(self.classifier.labels, threshold, now, ""))
 
     # -- hot path: one IMU message --------------------------------------------------------------
+    def _on_imu_index(self, index: int, data: bytes) -> None:
+        self._on_imu(index, self.streams[index], data)
+
     def _on_imu(self, index: int, stream: WearerStream, data: bytes) -> None:
         """Read and window one serialized Imu. Never raises: a bad message is counted and dropped."""
         start = time.perf_counter()
@@ -251,7 +281,8 @@ class ImuHarNode(Node):
             if t == 0.0:  # an unstamped driver: the receive time is the best estimate we have
                 stream.unstamped += 1
                 t = self.get_clock().now().nanoseconds * 1e-9
-            stream.last_sample_wall = time.monotonic()
+            stream.last_sample_wall = now = time.monotonic()
+            stream.arrival.observe(now, t)
             for window in stream.window.push(t, values):
                 self._mailbox.put(index, (window, frame, time.perf_counter()))
         except Exception as exc:  # a running node never dies on a bad message
@@ -332,6 +363,8 @@ class ImuHarNode(Node):
             self.busy_s["publish"] += time.perf_counter() - t2
 
     def stop(self) -> None:
+        if self.receiver is not None:
+            self.receiver.stop()
         self._mailbox.close()
         self._worker.join(timeout=2.0)
 
@@ -372,6 +405,8 @@ class ImuHarNode(Node):
         sizes = np.array(list(self.batch_sizes) or [0])
         return {
             "wearers": len(self.streams),
+            "imu_receive": "executor" if self.receiver is None else "deadline",
+            "receiver_wakeups": 0 if self.receiver is None else self.receiver.wakeups,
             "batch_size_mean": f"{sizes.mean():.2f}",
             "batch_size_max": int(sizes.max()),
             "pending_windows": len(self._mailbox),

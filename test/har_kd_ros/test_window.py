@@ -33,6 +33,24 @@ def test_streaming_matches_offline(input_rate):
         assert w.t_start == pytest.approx(t0, abs=1e-9) and w.t_end == pytest.approx(t1, abs=1e-9)
 
 
+@pytest.mark.parametrize("input_rate", [50.0, 100.0, 23.0])
+def test_next_end_is_where_the_next_window_completes(input_rate):
+    """The receiver sleeps until just before next_end: the first sample at or after it must be
+    the one that completes a window, and no earlier sample may."""
+    t, v = jittered_stream(rate=input_rate, n=int(8 * input_rate), seed=2)
+    window = StreamingWindow(50.0, 128, 25, 3, max_gap_s=0.5)
+    assert window.next_end == math.inf
+    completed = 0
+    for ti, vi in zip(t, v, strict=True):
+        due = window.next_end
+        out = window.push(ti, vi)
+        assert bool(out) == (ti >= due)
+        if out:
+            assert out[0].t_end == pytest.approx(due, abs=1e-9)
+            completed += 1
+    assert completed >= 5
+
+
 def test_resampling_is_linear_interpolation():
     t = np.array([0.0, 0.1, 0.3])
     v = np.array([[0.0], [1.0], [3.0]])

@@ -53,13 +53,21 @@ def start_replay(procs, recording, rate_scale: float, namespace: str = ""):
     return procs.node("imu_replay_node", *params, namespace=namespace, log=f"replay{namespace.replace('/', '_')}")
 
 
-def test_replay_to_classification_matches_ground_truth(procs, short_stream):
-    har = start_har(procs)
+@pytest.mark.parametrize("imu_receive", ["deadline", "executor"])
+def test_replay_to_classification_matches_ground_truth(procs, short_stream, imu_receive):
+    """Replayed at 4x (stamps run four times as fast as the clock: the deadline receiver must
+    learn that), every window is classified either way; the receiver wakes far less often than
+    samples arrive."""
+    har = start_har(procs, f"imu_receive:={imu_receive}")
     record = replay_into(procs, short_stream, 4.0)
     assert har.poll() is None, "imu_har died"
     check_classified(record, short_stream)
     diag = record["diagnostics"][-1]
     assert int(diag["samples_dropped"]) == 0 and int(diag["classifications_published"]) == len(record["classification"])
+    batched = record["status"]["imu_har: batched inference"][-1]
+    assert batched["imu_receive"] == imu_receive
+    if imu_receive == "deadline":
+        assert int(batched["receiver_wakeups"]) < 0.5 * int(diag["samples_accepted"])
 
 
 def test_one_node_serves_several_wearers_each_under_its_namespace(procs, short_stream, other_stream):

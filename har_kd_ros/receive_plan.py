@@ -1,0 +1,105 @@
+"""When the IMU receiver must be awake: shortly before a window completes, not at every sample.
+
+Waking a Python thread for one DDS message costs about 200 µs of CPU on the project VM, more than
+everything the node then does with the sample, and most samples only go into a buffer: a label is
+due once per hop. So the receiver sleeps while the queues fill and takes what arrived in one go,
+and waits on DDS message by message only when some stream's next window is about to complete,
+so the sample that completes it is handled as soon as it arrives, as before.
+
+For that each stream learns from its own samples how its stamps map to this machine's clock
+(:class:`ArrivalClock`: the stamp rate, 1 for a live sensor and 2 for a bag replayed at 2x, and
+the message rate), and :func:`plan_wakeup` turns the predicted arrivals into how long the
+receiver may wait and which streams' messages must wake it. Pure functions of stamps and clock readings, so they are tested without DDS.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# the receiver wakes this long before a window's completing sample is expected (covers the
+# delivery jitter and the lag of a batch), and never sleeps longer than MAX_SLEEP_S: a stream
+# that changes pace is noticed within that time
+WAKE_MARGIN_S = 0.025
+MAX_SLEEP_S = 0.1
+MIN_SLEEP_S = 0.002  # less slack than this: the stream's next message must wake the receiver
+# clock readings this far apart give one rate estimate: a sample is read up to MAX_SLEEP_S after it
+# arrived, so over 2 s the stamp rate is off by 5 % at most. The first estimate comes sooner: until
+# then every sample is read as it arrives, so half a second gives it as well.
+_SPAN_S = 2.0
+_FIRST_SPAN_S = 0.5
+_IDLE_S = 1.0  # a stream silent this long is not about to complete anything
+_BATCH_S = 0.001  # messages taken closer together than this came out of one wake-up
+
+
+@dataclass
+class ArrivalClock:
+    """One stream's stamps against the receiver's monotonic clock, learned from its samples."""
+
+    stamp_rate: float = math.nan  # stamp seconds per wall second (NaN until a span is seen)
+    message_rate: float = math.nan  # messages per wall second
+    last_wall: float = -math.inf
+    last_stamp: float = math.nan
+    _ref: tuple[float, float, int] | None = None  # wall, stamp, messages at the start of a span
+    _messages: int = 0
+    _batch_wall: float = -math.inf  # when the current batch's first message was taken
+    _prev_batch_wall: float = -math.inf
+    _batch_n: int = 0
+
+    def observe(self, wall: float, stamp: float) -> None:
+        """One accepted sample: its stamp, and when it was taken from the queue."""
+        self._messages += 1
+        if wall - self.last_wall > _BATCH_S:  # the first of a new batch
+            self._prev_batch_wall, self._batch_wall, self._batch_n = self._batch_wall, wall, 0
+        self._batch_n += 1
+        self.last_wall, self.last_stamp = wall, stamp
+        if self._ref is None:
+            self._ref = (wall, stamp, self._messages)
+            return
+        ref_wall, ref_stamp, ref_messages = self._ref
+        if wall - ref_wall < (_FIRST_SPAN_S if math.isnan(self.stamp_rate) else _SPAN_S):
+            return
+        rate = (stamp - ref_stamp) / (wall - ref_wall)
+        # a clock that jumped (a restarted driver, a looping bag) gives no estimate: start again
+        self.stamp_rate = rate if 0.05 <= rate <= 50.0 else math.nan
+        self.message_rate = (self._messages - ref_messages) / (wall - ref_wall)
+        self._ref = (wall, stamp, self._messages)
+
+    def due_in(self, now: float, stamp: float) -> float:
+        """Wall seconds from ``now`` until the sample stamped ``stamp`` should be taken: 0 when
+        it cannot be predicted (no rate yet), inf when the stream is idle or has no next window."""
+        if not math.isfinite(stamp) or now - self.last_wall > _IDLE_S:
+            return math.inf
+        if math.isnan(self.stamp_rate):
+            return 0.0
+        # the newest sample may have waited up to one interval in the queue before it was read
+        waited = 1.0 / self.message_rate if self.message_rate > 0 else 0.0
+        return self.last_wall - waited + (stamp - self.last_stamp) / self.stamp_rate - now
+
+    def fills_in(self, depth: int) -> float:
+        """Wall seconds until a queue of ``depth`` messages is full at the message rate: the last
+        span's, or the last batch's if higher (a burst counts at once); 0 before any rate is
+        known, so an unknown stream is never left to overflow its queue."""
+        if math.isnan(self.message_rate):
+            return 0.0
+        # the newest batch holds what arrived since the batch before it was taken
+        gap = self._batch_wall - self._prev_batch_wall
+        rate = max(self.message_rate, self._batch_n / gap if 0 < gap < math.inf else 0.0)
+        return depth / rate if rate > 0 else math.inf
+
+
+def plan_wakeup(due: Sequence[float], fill: Sequence[float]) -> tuple[float, list[int]]:
+    """When the receiver must wake: (the longest it may wait, the streams whose next message must
+    wake it at once). A stream is urgent when its next window completes within WAKE_MARGIN_S,
+    when its arrivals cannot be predicted yet, or when half its queue could fill sooner; the
+    others bound the wait (their earliest completion less the margin, half their queue's fill
+    time, at most MAX_SLEEP_S). A silent stream that is urgent costs nothing: no message, no wake."""
+    timeout, urgent = MAX_SLEEP_S, []
+    for index, (d, f) in enumerate(zip(due, fill, strict=True)):
+        slack = min(d - WAKE_MARGIN_S, 0.5 * f)
+        if slack < MIN_SLEEP_S:
+            urgent.append(index)
+        else:
+            timeout = min(timeout, slack)
+    return timeout, urgent

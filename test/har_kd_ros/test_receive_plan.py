@@ -1,0 +1,76 @@
+"""When the IMU receiver may sleep: predicted arrivals from each stream's own stamps."""
+
+import math
+
+import pytest
+
+from har_kd_ros.receive_plan import MAX_SLEEP_S, WAKE_MARGIN_S, ArrivalClock, plan_wakeup
+
+
+def fed(
+    clock: ArrivalClock, rate_hz: float, seconds: float, speed: float = 1.0, stamp0: float = 1e9, batch_s: float = 0.0
+):
+    """Samples at ``rate_hz`` of wall time whose stamps advance ``speed`` times as fast; taken
+    from the queue every ``batch_s`` (0: as each arrives). Returns the wall time of the last take."""
+    n = int(rate_hz * seconds)
+    for i in range(n):
+        arrival = i / rate_hz
+        taken = math.ceil(arrival / batch_s) * batch_s if batch_s else arrival
+        clock.observe(taken, stamp0 + speed * arrival)
+    return taken
+
+
+@pytest.mark.parametrize("speed", [1.0, 2.0, 0.5])
+@pytest.mark.parametrize("batch_s", [0.0, 0.05])
+def test_predicts_when_a_stamp_arrives_for_live_and_replayed_streams(speed, batch_s):
+    clock = ArrivalClock()
+    wall = fed(clock, 100.0, 3.0, speed=speed, batch_s=batch_s)
+    assert clock.stamp_rate == pytest.approx(speed, rel=0.05)
+    assert clock.message_rate == pytest.approx(100.0, rel=0.05)
+    # the sample stamped 0.3 s of stamp-time after the last one arrives 0.3 / speed later, and
+    # no later: the last one may have waited up to one interval (10 ms) before it was read
+    due = clock.due_in(wall, clock.last_stamp + 0.3)
+    assert 0.3 / speed - 0.012 <= due <= 0.3 / speed + 0.005
+    assert clock.fills_in(50) == pytest.approx(0.5, rel=0.05)
+
+
+def test_unknown_until_half_a_second_has_been_seen_then_idle_streams_do_not_count():
+    clock = ArrivalClock()
+    fed(clock, 100.0, 0.4)
+    assert clock.due_in(0.4, clock.last_stamp + 1.0) == 0.0  # no rate yet: wake at every message
+    assert clock.fills_in(50) == 0.0  # nor may its queue be left to fill
+    fed(clock, 100.0, 2.5)
+    assert clock.due_in(10.0, clock.last_stamp + 1.0) == math.inf  # silent for 7.5 s
+    assert clock.due_in(2.0, math.inf) == math.inf  # no window to complete yet
+
+
+def test_a_burst_shortens_the_budget_before_the_span_ends():
+    clock = ArrivalClock()
+    fed(clock, 100.0, 2.5)
+    assert clock.fills_in(50) == pytest.approx(0.5, rel=0.05)
+    for i in range(500):  # 10 kHz for 50 ms, taken in one batch 60 ms later
+        clock.observe(2.55, 1e9 + 2.5 + i * 1e-4)
+    assert clock.fills_in(50) < 0.05
+
+
+def test_a_clock_jump_gives_no_rate_instead_of_a_wrong_one():
+    clock = ArrivalClock()
+    fed(clock, 100.0, 0.6)
+    assert clock.stamp_rate == pytest.approx(1.0, rel=0.05)
+    for i in range(210):  # the driver restarts: stamps from 0 again
+        clock.observe(0.6 + i / 100, 5.0 + i / 100)
+    assert math.isnan(clock.stamp_rate)
+    assert clock.due_in(2.7, 7.0) == 0.0
+
+
+def test_the_wait_ends_before_the_earliest_completion_and_before_any_queue_fills():
+    assert plan_wakeup([0.06, 0.5], [10.0, 10.0]) == (pytest.approx(0.06 - WAKE_MARGIN_S), [])
+    assert plan_wakeup([math.inf], [math.inf]) == (MAX_SLEEP_S, [])  # idle: a slow poll
+    assert plan_wakeup([], []) == (MAX_SLEEP_S, [])
+    assert plan_wakeup([1.0], [0.05]) == (pytest.approx(0.025), [])  # 1 kHz into depth 50: half of 50 ms
+
+
+def test_streams_about_to_complete_or_unpredictable_wake_the_receiver_with_their_messages():
+    timeout, urgent = plan_wakeup([WAKE_MARGIN_S + 0.001, 0.0, 0.09, math.inf], [10.0, 10.0, 10.0, 0.0])
+    assert urgent == [0, 1, 3]  # due within the margin, no rate yet, a queue that may fill at once
+    assert timeout == pytest.approx(0.09 - WAKE_MARGIN_S)  # the others still bound the wait
