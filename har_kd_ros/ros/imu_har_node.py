@@ -148,8 +148,7 @@ class ImuHarNode(Node):
         imu_qos = QoSProfile(
             depth=self.config.imu_queue_depth, reliability=reliability, durability=qos_profile_sensor_data.durability
         )
-        self.streams = [self._make_stream(i, w) for i, w in enumerate(self.wearers)]
-        self.receiver = self._subscribe_imu(imu_qos)
+        self.streams = [self._make_stream(w) for w in self.wearers]
         self.diagnostics_pub = self.create_publisher(DiagnosticArray, "/diagnostics", 10)
         self._agreement_lock = threading.Lock()
 
@@ -162,6 +161,8 @@ class ImuHarNode(Node):
         self._worker = threading.Thread(target=self._infer_loop, name="imu_har_inference", daemon=True)
         self._worker.start()
         self.create_timer(1.0, self._publish_diagnostics)
+        # last: the deadline receiver's thread calls _on_imu at once, which needs all of the above
+        self.receiver = self._subscribe_imu(imu_qos)
         who = (
             ""
             if len(self.wearers) == 1
@@ -178,7 +179,7 @@ class ImuHarNode(Node):
                 "both sides timed on arrival (vision_msgs is not installed)"
             )
 
-    def _make_stream(self, index: int, wearer: Wearer) -> WearerStream:
+    def _make_stream(self, wearer: Wearer) -> WearerStream:
         card, config = self.classifier.card, self.config
         stream = WearerStream(
             wearer,
