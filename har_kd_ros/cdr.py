@@ -42,27 +42,10 @@ _F64 = {order: struct.Struct(f"{order}d") for order in "<>"}
 
 @dataclass(frozen=True)
 class Header:
-    """std_msgs/Header, and where the fields after it start."""
+    """std_msgs/Header."""
 
     stamp: float
     frame_id: str
-    order: str  # struct byte order of the message
-    align8: int  # alignment of its 8-byte primitives
-    end: int  # offset of the first byte after the header
-
-
-def read_header(data: bytes, what: str) -> Header:
-    """The encapsulation and std_msgs/Header that every stamped message starts with."""
-    if len(data) < _HEADER:
-        raise ValueError(f"serialized {what}: expected at least {_HEADER} bytes, got {len(data)}")
-    encapsulation = (data[0] << 8) | data[1]
-    if encapsulation not in _ENCAPSULATIONS:
-        raise ValueError(f"serialized {what}: encapsulation 0x{encapsulation:04x} is not plain CDR (XCDR1 or XCDR2)")
-    order, align8 = _ENCAPSULATIONS[encapsulation]
-    sec, nanosec = _STAMP[order].unpack_from(data, 4)
-    cursor = _Cursor(data, what, 12, order, align8)
-    frame_id = cursor.string("frame_id")
-    return Header(sec + nanosec * 1e-9, frame_id, order, align8, cursor.offset)
 
 
 def _align(offset: int, size: int) -> int:
@@ -139,9 +122,15 @@ def _cursor(data: bytes, what: str) -> _Cursor:
 
 
 def _stamped(data: bytes, what: str) -> tuple[Header, _Cursor]:
-    """A stamped message's header, and a cursor on the field after it."""
-    header = read_header(data, what)
-    return header, _Cursor(data, what, header.end, header.order, header.align8)
+    """The encapsulation and std_msgs/Header that every stamped message starts with, and the
+    cursor on the field after it."""
+    if len(data) < _HEADER:
+        raise ValueError(f"serialized {what}: expected at least {_HEADER} bytes, got {len(data)}")
+    c = _cursor(data, what)
+    sec, nanosec = _STAMP[c.order].unpack_from(data, 4)
+    c.offset = 12
+    frame_id = c.string("frame_id")
+    return Header(sec + nanosec * 1e-9, frame_id), c
 
 
 class ImuCdrReader:
@@ -158,9 +147,9 @@ class ImuCdrReader:
 
     def read(self, data: bytes) -> tuple[float, str, tuple[float, ...]]:
         """Stamp (s), frame_id and channel values; ValueError naming what is wrong otherwise."""
-        header = read_header(data, "Imu")
-        body = self._doubles[header.order]
-        offset = _align(header.end, header.align8)
+        header, c = _stamped(data, "Imu")
+        body = self._doubles[c.order]
+        offset = _align(c.offset, c.align8)
         if offset + body.size > len(data):
             raise ValueError(f"serialized Imu: expected {offset + body.size} bytes, got {len(data)} (truncated)")
         doubles = body.unpack_from(data, offset)
@@ -200,9 +189,9 @@ def read_compressed_image(data: bytes) -> RawCompressedImage:
     return RawCompressedImage(header, c.string("format"), c.octets("data"))
 
 
-def read_string(data: bytes, what: str = "String") -> str:
+def read_string(data: bytes) -> str:
     """std_msgs/String."""
-    return _cursor(data, what).string("data")
+    return _cursor(data, "String").string("data")
 
 
 @dataclass(frozen=True)
