@@ -24,7 +24,7 @@ from har_kd_ros.cdr import (
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
-from imu_bytes import CDR_LE, encode, encode_msg
+from cdr_bytes import CDR2_BE, CDR2_LE, CDR_BE, CDR_LE, encode, encode_classification, encode_msg
 
 ACC = ("acc_x", "acc_y", "acc_z")
 ALL = ("acc_x", "acc_y", "acc_z", "gyro_x", "gyro_y", "gyro_z")
@@ -264,34 +264,11 @@ def test_diagnostic_array_matches_what_rclpy_serializes(statuses):
     assert [(s.level, s.name, s.message, s.hardware_id, s.values) for s in got] == statuses
 
 
-def encode_classification(order: str, align8: int, stamp: tuple[int, int], frame: str, results) -> bytes:
-    """vision_msgs/Classification by the XTypes rules (vision_msgs has no wheel to compare with
-    in-process; the DDS tests read the teacher node's real ones)."""
-    out = bytearray([0, {(">", 8): 0, ("<", 8): 1, (">", 4): 6, ("<", 4): 7}[order, align8], 0, 0])
-
-    def pad(size: int) -> None:
-        out.extend(b"\0" * (-(len(out) - 4) % size))
-
-    def string(s: str) -> None:
-        pad(4)
-        out.extend(struct.pack(f"{order}I", len(s.encode()) + 1) + s.encode() + b"\0")
-
-    out.extend(struct.pack(f"{order}iI", *stamp))
-    string(frame)
-    pad(4)
-    out.extend(struct.pack(f"{order}I", len(results)))
-    for class_id, score in results:
-        string(class_id)
-        pad(align8)
-        out.extend(struct.pack(f"{order}d", score))
-    return bytes(out)
-
-
-@pytest.mark.parametrize(("order", "align8"), [("<", 8), (">", 8), ("<", 4), (">", 4)])
+@pytest.mark.parametrize("encapsulation", [CDR_BE, CDR_LE, CDR2_BE, CDR2_LE])
 @pytest.mark.parametrize("frame", ["", "imu_link"])
-def test_classification_in_every_plain_cdr_layout(order, align8, frame):
+def test_classification_in_every_plain_cdr_layout(encapsulation, frame):
     results = [("walking", 0.75), ("sit", 0.125), ("stand_up", 0.0625), ("a", 0.0)]  # every padding before a score
-    got = read_classification(encode_classification(order, align8, (10, 250_000_000), frame, results))
+    got = read_classification(encode_classification(10, 250_000_000, frame, results, encapsulation))
     assert (got.header.stamp, got.header.frame_id, got.results) == (10.25, frame, tuple(results))
 
 
@@ -308,7 +285,7 @@ def test_every_truncation_of_a_label_cloud_or_diagnostics_is_refused():
         (read_string, serialization.serialize_message(String(data="walking")), "String"),
         (read_pointcloud, serialization.serialize_message(cloud), "PointCloud2"),
         (read_diagnostic_array, serialization.serialize_message(diagnostics), "DiagnosticArray"),
-        (read_classification, encode_classification("<", 8, (1, 2), "f", [("walk", 0.5)]), "Classification"),
+        (read_classification, encode_classification(1, 2, "f", [("walk", 0.5)], CDR_LE), "Classification"),
     ]
     for read, data, what in cases:
         read(data)
@@ -318,7 +295,7 @@ def test_every_truncation_of_a_label_cloud_or_diagnostics_is_refused():
 
 
 def test_a_lying_sequence_count_is_refused_before_any_loop():
-    data = bytearray(encode_classification("<", 8, (1, 2), "f", [("walk", 0.5)]))
+    data = bytearray(encode_classification(1, 2, "f", [("walk", 0.5)], CDR_LE))
     data[20:24] = struct.pack("<I", 2**32 - 1)  # results: four billion hypotheses in 20 bytes
     with pytest.raises(ValueError, match="results claims 4294967295 elements, 20 bytes follow"):
         read_classification(bytes(data))

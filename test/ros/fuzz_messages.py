@@ -34,7 +34,7 @@ from sensor_msgs.msg import Image, Imu, PointCloud2
 from har_kd_ros.ros.convert import fill_imu, seconds_to_stamp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
-from imu_bytes import CDR2_BE, CDR2_LE, CDR_BE, encode_msg
+from cdr_bytes import CDR2_BE, CDR2_LE, CDR_BE, encode_msg
 
 NASTY = [math.nan, math.inf, -math.inf, 1e39, -1e300, 1.7e308, 5e-324, 0.0, -0.0]
 
