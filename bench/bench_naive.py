@@ -38,21 +38,10 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=100.0)
     args = parser.parse_args()
     naive = [sys.executable, str(REPO / "bench" / "naive_har_node.py")]
+    har = [str(Path(sys.executable).parent / "imu_har_node"), "--ros-args", "-p", "executor:=events"]
     candidates = {
-        "har_kd_ros (GAF + ONNX INT8 edge, worker, deadline receiver)": [
-            str(Path(sys.executable).parent / "imu_har_node"),
-            "--ros-args",
-            "-p",
-            "executor:=events",
-        ],
-        "har_kd_ros, imu_receive:=executor": [
-            str(Path(sys.executable).parent / "imu_har_node"),
-            "--ros-args",
-            "-p",
-            "executor:=events",
-            "-p",
-            "imu_receive:=executor",
-        ],
+        "har_kd_ros (GAF + ONNX INT8 edge, worker, deadline receiver)": har,
+        "har_kd_ros, imu_receive:=executor": [*har, "-p", "imu_receive:=executor"],
         "naive: pyts + torch eager edge, in callback": [*naive, "edge", str(args.rate)],
         "naive: pyts + torch eager ResNet18, in callback": [*naive, "resnet18", str(args.rate)],
     }
