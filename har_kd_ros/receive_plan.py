@@ -9,7 +9,9 @@ so the sample that completes it is handled as soon as it arrives, as before.
 For that each stream learns from its own samples how its stamps map to this machine's clock
 (:class:`ArrivalClock`: the stamp rate, 1 for a live sensor and 2 for a bag replayed at 2x, and
 the message rate), and :func:`plan_wakeup` turns the predicted arrivals into how long the
-receiver may wait and which streams' messages must wake it. Pure functions of stamps and clock readings, so they are tested without DDS.
+receiver may wait and which streams' messages must wake it. A stream whose messages wake the
+receiver costs nothing while it is silent, so a node whose streams are all silent sleeps until
+a message comes. Pure functions of stamps and clock readings, so they are tested without DDS.
 """
 
 from __future__ import annotations
@@ -19,14 +21,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 # the receiver wakes this long before a window's completing sample is expected (covers the
-# delivery jitter and the lag of a batch), and never sleeps longer than MAX_SLEEP_S: a stream
-# that changes pace is noticed within that time
-WAKE_MARGIN_S = 0.025
-MAX_SLEEP_S = 0.1
-MIN_SLEEP_S = 0.002  # less slack than this: the stream's next message must wake the receiver
-# clock readings this far apart give one rate estimate: a sample is read up to MAX_SLEEP_S after it
-# arrived, so over 2 s the stamp rate is off by 5 % at most. The first estimate comes sooner: until
-# then every sample is read as it arrives, so half a second gives it as well.
+# delivery jitter and the lag of a batch), and never sleeps longer than MAX_SLEEP_S while a stream
+# is live: a stream that changes pace is noticed within that time
+WAKE_MARGIN_S = 0.015
+MAX_SLEEP_S = 0.5
+MIN_SLEEP_S = 0.002  # less slack than this (or than its message interval): wait for its next message
+# Rates are measured between samples read as they arrived ("prompt": the ones that woke the
+# receiver), this far apart, so how long the receiver slept in between does not bias them. The
+# first estimate comes sooner: until then every sample is prompt.
 _SPAN_S = 2.0
 _FIRST_SPAN_S = 0.5
 _IDLE_S = 1.0  # a stream silent this long is not about to complete anything
@@ -41,19 +43,23 @@ class ArrivalClock:
     message_rate: float = math.nan  # messages per wall second
     last_wall: float = -math.inf
     last_stamp: float = math.nan
+    last_prompt: bool = False  # the newest sample was taken as it arrived
     _ref: tuple[float, float, int] | None = None  # wall, stamp, messages at the start of a span
     _messages: int = 0
     _batch_wall: float = -math.inf  # when the current batch's first message was taken
     _prev_batch_wall: float = -math.inf
     _batch_n: int = 0
 
-    def observe(self, wall: float, stamp: float) -> None:
-        """One accepted sample: its stamp, and when it was taken from the queue."""
+    def observe(self, wall: float, stamp: float, prompt: bool = True) -> None:
+        """One accepted sample: its stamp, when it was taken from the queue, and whether it was
+        taken as it arrived (``prompt``) rather than after waiting in the queue for a batch."""
         self._messages += 1
         if wall - self.last_wall > _BATCH_S:  # the first of a new batch
             self._prev_batch_wall, self._batch_wall, self._batch_n = self._batch_wall, wall, 0
         self._batch_n += 1
-        self.last_wall, self.last_stamp = wall, stamp
+        self.last_wall, self.last_stamp, self.last_prompt = wall, stamp, prompt
+        if not prompt:  # when it arrived is only known to within the batch's wait
+            return
         if self._ref is None:
             self._ref = (wall, stamp, self._messages)
             return
@@ -67,15 +73,19 @@ class ArrivalClock:
         self._ref = (wall, stamp, self._messages)
 
     def due_in(self, now: float, stamp: float) -> float:
-        """Wall seconds from ``now`` until the sample stamped ``stamp`` should be taken: 0 when
-        it cannot be predicted (no rate yet), inf when the stream is idle or has no next window."""
-        if not math.isfinite(stamp) or now - self.last_wall > _IDLE_S:
-            return math.inf
-        if math.isnan(self.stamp_rate):
+        """Wall seconds from ``now`` until the sample stamped ``stamp`` should be taken; 0 (take
+        each message as it arrives) when that cannot be predicted: no rate yet, no window yet, or
+        the stream is silent (its next message then costs one wake, and its silence nothing)."""
+        if not math.isfinite(stamp) or now - self.last_wall > _IDLE_S or math.isnan(self.stamp_rate):
             return 0.0
-        # the newest sample may have waited up to one interval in the queue before it was read
-        waited = 1.0 / self.message_rate if self.message_rate > 0 else 0.0
+        # the newest sample of a batch may have waited up to one interval in the queue
+        waited = 0.0 if self.last_prompt else self.interval
         return self.last_wall - waited + (stamp - self.last_stamp) / self.stamp_rate - now
+
+    @property
+    def interval(self) -> float:
+        """Seconds between messages (0 before the rate is known)."""
+        return 1.0 / self.message_rate if self.message_rate > 0 else 0.0
 
     def fills_in(self, depth: int) -> float:
         """Wall seconds until a queue of ``depth`` messages is full at the message rate: the last
@@ -89,17 +99,22 @@ class ArrivalClock:
         return depth / rate if rate > 0 else math.inf
 
 
-def plan_wakeup(due: Sequence[float], fill: Sequence[float]) -> tuple[float, list[int]]:
+def plan_wakeup(
+    due: Sequence[float], fill: Sequence[float], interval: Sequence[float] | None = None
+) -> tuple[float, list[int]]:
     """When the receiver must wake: (the longest it may wait, the streams whose next message must
     wake it at once). A stream is urgent when its next window completes within WAKE_MARGIN_S,
-    when its arrivals cannot be predicted yet, or when half its queue could fill sooner; the
-    others bound the wait (their earliest completion less the margin, half their queue's fill
-    time, at most MAX_SLEEP_S). A silent stream that is urgent costs nothing: no message, no wake."""
-    timeout, urgent = MAX_SLEEP_S, []
+    when its arrivals cannot be predicted (no rate yet, or silent), or when half its queue could
+    fill sooner; the others bound the wait (their earliest completion less the margin, half their
+    queue's fill time, at most MAX_SLEEP_S). A sleep shorter than the stream's message
+    ``interval`` saves no wake (its next message comes later), so that stream is urgent too.
+    With no bound the wait is unbounded (inf): only a message (or stopping) ends it, and a silent
+    stream that is urgent costs nothing."""
+    timeout, urgent = math.inf, []
     for index, (d, f) in enumerate(zip(due, fill, strict=True)):
         slack = min(d - WAKE_MARGIN_S, 0.5 * f)
-        if slack < MIN_SLEEP_S:
+        if slack < max(MIN_SLEEP_S, interval[index] if interval else 0.0):
             urgent.append(index)
         else:
-            timeout = min(timeout, slack)
+            timeout = min(timeout, slack, MAX_SLEEP_S)
     return timeout, urgent

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import time
 from pathlib import Path
@@ -67,7 +68,27 @@ def test_replay_to_classification_matches_ground_truth(procs, short_stream, imu_
     batched = record["status"]["imu_har: batched inference"][-1]
     assert batched["imu_receive"] == imu_receive
     if imu_receive == "deadline":
-        assert int(batched["receiver_wakeups"]) < 0.5 * int(diag["samples_accepted"])
+        # 0.24 measured (the first 0.5 s is read message by message); 0.38 when rates came from
+        # every sample, batched ones included, and the margin was 25 ms
+        assert int(batched["receiver_wakeups"]) < int(diag["samples_accepted"]) / 3
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_an_idle_node_never_wakes_for_imu_and_stops_at_once_on_a_signal(procs, sig):
+    """No IMU publisher: the deadline receiver waits for a first message instead of polling (it
+    woke ten times a second before), and a signal still ends the node cleanly within a second."""
+    har = start_har(procs)
+    probe, out = procs.probe(20, imu=False)
+    time.sleep(3.5)
+    record = read_probe(probe, out)
+    batched = record["status"]["imu_har: batched inference"]
+    assert len(batched) >= 2 and {b["receiver_wakeups"] for b in batched} == {"0"}
+    start = time.monotonic()
+    har.send_signal(sig)
+    assert har.wait(5) == 0
+    assert time.monotonic() - start < 1.0
+    log = har.log_path.read_text()
+    assert "Traceback" not in log and "Exception" not in log, log
 
 
 def test_one_node_serves_several_wearers_each_under_its_namespace(procs, short_stream, other_stream):
