@@ -50,13 +50,13 @@ class ArrivalClock:
     _prev_batch_wall: float = -math.inf
     _batch_n: int = 0
 
-    def observe(self, wall: float, stamp: float, prompt: bool = True) -> None:
-        """One accepted sample: its stamp, when it was taken from the queue, and whether it was
-        taken as it arrived (``prompt``) rather than after waiting in the queue for a batch."""
-        self._messages += 1
+    def observe(self, wall: float, stamp: float, prompt: bool = True, count: int = 1) -> None:
+        """``count`` samples taken from the queue at ``wall``, the newest stamped ``stamp``, and
+        whether they were taken as they arrived (``prompt``) rather than after waiting for a batch."""
+        self._messages += count
         if wall - self.last_wall > _BATCH_S:  # the first of a new batch
             self._prev_batch_wall, self._batch_wall, self._batch_n = self._batch_wall, wall, 0
-        self._batch_n += 1
+        self._batch_n += count
         self.last_wall, self.last_stamp, self.last_prompt = wall, stamp, prompt
         if not prompt:  # when it arrived is only known to within the batch's wait
             return

@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 
@@ -224,7 +225,7 @@ class ImuHarNode(Node):
         """The IMU topics, read raw by the deadline receiver or, failing that, by the executor."""
         if self.config.imu_receive == "deadline":
             topics = [stream.wearer.imu_topic for stream in self.streams]
-            receiver = start_receiver(self, topics, qos, self._on_imu_index, self._plan_wakeup)
+            receiver = start_receiver(self, topics, qos, self._on_imu_batch, self._plan_wakeup)
             if isinstance(receiver, ImuReceiver):
                 return receiver
             self.get_logger().warning(f"imu_receive: deadline is not available with this rclpy ({receiver}): executor")
@@ -269,33 +270,52 @@ class ImuHarNode(Node):
             now = self.get_clock().now().nanoseconds * 1e-9
             stream.label_info_pub.publish(convert.label_info_msg(self.classifier.labels, threshold, now, ""))
 
-    # -- hot path: one IMU message --------------------------------------------------------------
-    def _on_imu_index(self, index: int, data: bytes, prompt: bool) -> None:
-        self._on_imu(index, self.streams[index], data, prompt)
+    # -- hot path: serialized IMU messages --------------------------------------------------------
+    def _on_imu_batch(self, index: int, messages: list[bytes], prompt: bool) -> None:
+        """The deadline receiver's take: every queued message of one stream, oldest first."""
+        self._take_imu(index, self.streams[index], messages, prompt)
 
-    def _on_imu(self, index: int, stream: WearerStream, data: bytes, prompt: bool = True) -> None:
-        """Read and window one serialized Imu. Never raises: a bad message is counted and dropped."""
+    def _on_imu(self, index: int, stream: WearerStream, data: bytes) -> None:
+        """The executor's callback: one message, as it arrives."""
+        self._take_imu(index, stream, (data,), True)
+
+    def _take_imu(self, index: int, stream: WearerStream, messages: Sequence[bytes], prompt: bool) -> None:
+        """Read and window serialized Imu messages, a batch at a time (one numpy pass for a clean
+        run: StreamingWindow.push_many). Never raises: a bad message is counted and dropped."""
         start = time.perf_counter()
-        try:
-            t, frame, values = self._imu_reader.read(data)
+        stamps, samples, frames = [], [], []
+        for data in messages:
+            try:
+                t, frame, values = self._imu_reader.read(data)
+            except Exception as exc:  # a running node never dies on a bad message
+                self._count_malformed(stream, exc)
+                continue
             if self.config.frame_id and frame != self.config.frame_id:
                 stream.wrong_frame += 1
-                return
+                continue
             if t == 0.0:  # an unstamped driver: the receive time is the best estimate we have
                 stream.unstamped += 1
                 t = self.get_clock().now().nanoseconds * 1e-9
+            stamps.append(t)
+            samples.append(values)
+            frames.append(frame)
+        if stamps:
             stream.last_sample_wall = now = time.monotonic()
-            stream.arrival.observe(now, t, prompt)
-            for window in stream.window.push(t, values):
-                self._mailbox.put(index, (window, frame, time.perf_counter()))
-        except Exception as exc:  # a running node never dies on a bad message
-            stream.malformed += 1
-            if stream.malformed == 1:
-                self.get_logger().warning(
-                    f"dropping malformed Imu message on {stream.wearer.imu_topic} ({type(exc).__name__}: {exc})"
-                )
-        finally:
-            self.busy_s["imu_callback"] += time.perf_counter() - start
+            stream.arrival.observe(now, stamps[-1], prompt, len(stamps))
+            taken = time.perf_counter()
+            try:
+                for i, window in stream.window.push_many(stamps, samples):
+                    self._mailbox.put(index, (window, frames[i], taken))
+            except Exception as exc:  # not expected (the window counts what it drops): never the thread's end
+                self._count_malformed(stream, exc)
+        self.busy_s["imu_callback"] += time.perf_counter() - start
+
+    def _count_malformed(self, stream: WearerStream, exc: Exception) -> None:
+        stream.malformed += 1
+        if stream.malformed == 1:
+            self.get_logger().warning(
+                f"dropping malformed Imu message on {stream.wearer.imu_topic} ({type(exc).__name__}: {exc})"
+            )
 
     def _on_teacher(self, stream: WearerStream, is_string: bool, data: bytes) -> None:
         """A serialized teacher label: a Classification's top result, stamped with the end of the

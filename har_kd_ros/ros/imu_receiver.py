@@ -30,19 +30,19 @@ class ImuReceiver:
         node: Node,
         topics: Sequence[str],
         qos: QoSProfile,
-        on_message: Callable[[int, bytes, bool], None],
+        on_messages: Callable[[int, list[bytes], bool], None],
         plan: Callable[[float], tuple[float, list[int]]],
     ) -> None:
-        """``on_message(stream index, bytes, prompt)`` must not raise (``prompt``: taken as it
-        arrived, not after waiting in the queue); ``plan(monotonic now)`` gives how long DDS may
-        queue before the next take (inf: until a message), and the streams whose next message
-        ends the wait (receive_plan.plan_wakeup)."""
+        """``on_messages(stream index, what was queued, oldest first, prompt)`` must not raise
+        (``prompt``: taken as they arrived, not after waiting in the queue); ``plan(monotonic
+        now)`` gives how long DDS may queue before the next take (inf: until a message), and the
+        streams whose next message ends the wait (receive_plan.plan_wakeup)."""
         from rclpy.impl.implementation_singleton import rclpy_implementation as _rclpy
         from rclpy.type_support import check_is_valid_msg_type
 
         check_is_valid_msg_type(Imu)  # loads the type support
         self._rclpy, self._node = _rclpy, node
-        self._on_message, self._plan = on_message, plan
+        self._on_messages, self._plan = on_messages, plan
         self._handles = []
         with node.handle:
             for topic in topics:
@@ -78,7 +78,7 @@ class ImuReceiver:
         """Every queued message. Those of the streams the wait set watched arrived during that
         wait or after it (a message already queued ends the wait at once), so they are prompt."""
         for index, handle in enumerate(self._handles):
-            prompt = index in urgent
+            batch = []
             while not self._stop.is_set():
                 try:
                     taken = handle.take_message(Imu, True)  # raw: the bytes, no deserialisation
@@ -88,7 +88,9 @@ class ImuReceiver:
                     break
                 if taken is None:
                     break
-                self._on_message(index, taken[0], prompt)
+                batch.append(taken[0])
+            if batch:
+                self._on_messages(index, batch, index in urgent)
 
     def stop(self) -> None:
         self._stop.set()
@@ -104,11 +106,11 @@ def start_receiver(
     node: Node,
     topics: Sequence[str],
     qos: QoSProfile,
-    on_message: Callable[[int, bytes, bool], None],
+    on_messages: Callable[[int, list[bytes], bool], None],
     plan: Callable[[float], tuple[float, list[int]]],
 ) -> ImuReceiver | str:
     """The receiver, or why this rclpy cannot give one (then subscribe through the executor)."""
     try:
-        return ImuReceiver(node, topics, qos, on_message, plan)
+        return ImuReceiver(node, topics, qos, on_messages, plan)
     except (ImportError, AttributeError, TypeError) as exc:
         return f"{type(exc).__name__}: {exc}"

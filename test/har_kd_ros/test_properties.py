@@ -7,6 +7,7 @@ order, NaN/Inf, magnitudes up to the float64 limits, empty and long inputs.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -136,6 +137,45 @@ def test_streaming_equals_offline_windowing_for_any_increasing_stamps(dts, start
     for i, win in enumerate(online):
         np.testing.assert_allclose(win.data, offline.data[i], rtol=1e-5, atol=1e-4)
         assert win.t_end == pytest.approx(offline.t_end[i])
+
+
+# a stream as a receiver sees it: clean runs, between them a duplicate, a step back, a gap or a
+# jump (max_gap 0.5 s below), bad values, or a sample of the wrong length
+clean_run = st.lists(
+    st.tuples(st.floats(0.004, 0.03), st.tuples(st.floats(-100, 100), st.floats(-100, 100), st.floats(-100, 100))),
+    min_size=10,
+    max_size=80,
+)
+incident = st.tuples(
+    st.one_of(st.just(0.0), st.floats(-1.0, 0.0), st.floats(0.4, 2.0), st.floats(0.004, 0.03)),
+    st.one_of(st.tuples(any_float, any_float, any_float), st.tuples(st.floats(-100, 100), st.floats(-100, 100))),
+)
+
+
+@FAST
+@given(
+    segments=st.lists(st.one_of(clean_run, clean_run, st.lists(incident, min_size=1, max_size=3)), max_size=12),
+    start=st.floats(-1e6, 2e9),
+    cuts=st.lists(st.one_of(st.integers(1, 8), st.integers(8, 60)), min_size=1, max_size=20),
+)
+def test_pushing_a_batch_equals_pushing_its_samples_one_by_one(segments, start, cuts):
+    """The receiver hands the window whole batches; the windows, the samples that completed them,
+    the counts and the next completion must be exactly those of one push per sample."""
+    stream = [sample for segment in segments for sample in segment]
+    t = (start + np.cumsum([dt for dt, _ in stream])).tolist()
+    v = [sample for _, sample in stream]
+    one, many = StreamingWindow(50.0, 16, 4, 3, 0.5), StreamingWindow(50.0, 16, 4, 3, 0.5)
+    expected = [(i, win) for i in range(len(t)) for win in one.push(t[i], v[i])]
+    got, at, sizes = [], 0, itertools.cycle(cuts)
+    while at < len(t):
+        n = next(sizes)
+        got += [(at + i, win) for i, win in many.push_many(t[at : at + n], v[at : at + n])]
+        at += n
+    assert [i for i, _ in got] == [i for i, _ in expected]
+    for (_, a), (_, b) in zip(got, expected, strict=True):
+        assert np.array_equal(a.data, b.data) and (a.t_start, a.t_end) == (b.t_start, b.t_end)
+    assert many.stats == one.stats
+    assert many.next_end == one.next_end
 
 
 def test_values_beyond_float32_are_dropped_as_non_finite():
