@@ -31,6 +31,10 @@ MIN_SLEEP_S = 0.002  # less slack than this (or than its message interval): wait
 # first estimate comes sooner: until then every sample is prompt.
 _SPAN_S = 2.0
 _FIRST_SPAN_S = 0.5
+# Prompt samples come once per window (its completing sample is waited for), but a stream whose
+# pace changed may be predicted so late that it is never waited for: after this long without a
+# new estimate its next sample is read as it arrives, so the rate is measured again.
+_STALE_S = 2 * _SPAN_S
 _IDLE_S = 1.0  # a stream silent this long is not about to complete anything
 _BATCH_S = 0.001  # messages taken closer together than this came out of one wake-up
 
@@ -74,9 +78,12 @@ class ArrivalClock:
 
     def due_in(self, now: float, stamp: float) -> float:
         """Wall seconds from ``now`` until the sample stamped ``stamp`` should be taken; 0 (take
-        each message as it arrives) when that cannot be predicted: no rate yet, no window yet, or
-        the stream is silent (its next message then costs one wake, and its silence nothing)."""
+        each message as it arrives) when that cannot be predicted: no rate yet, no window yet, the
+        rate is stale, or the stream is silent (its next message then costs one wake, and its
+        silence nothing)."""
         if not math.isfinite(stamp) or now - self.last_wall > _IDLE_S or math.isnan(self.stamp_rate):
+            return 0.0
+        if self._ref is not None and now - self._ref[0] > _STALE_S:  # no estimate for a while
             return 0.0
         # the newest sample of a batch may have waited up to one interval in the queue
         waited = 0.0 if self.last_prompt else self.interval

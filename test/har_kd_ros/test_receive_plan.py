@@ -56,6 +56,20 @@ def test_a_sample_read_as_it_arrived_gives_an_exact_prediction_a_batched_one_an_
     assert clock.due_in(clock.last_wall, clock.last_stamp + 0.05) == pytest.approx(0.04, abs=1e-6)  # one interval early
 
 
+def test_a_stream_never_read_as_it_arrives_is_asked_for_a_prompt_sample_and_relearns_its_pace():
+    """A replay that speeds up from 1x to 4x is predicted too late to be waited for, so no sample
+    of it would be prompt again: after _STALE_S without an estimate its next one is."""
+    clock = ArrivalClock()
+    fed(clock, 100.0, 3.0)
+    assert clock.stamp_rate == pytest.approx(1.0, rel=0.01)
+    wall = fed(clock, 400.0, 4.0, speed=4.0, stamp0=clock.last_stamp, batch_s=0.1, start=3.0)
+    assert clock.stamp_rate == pytest.approx(1.0, rel=0.01)  # nothing prompt: nothing learned
+    assert clock.due_in(wall, clock.last_stamp + 0.3) == 0.0  # so the next sample must be
+    wall = fed(clock, 400.0, 3.0, speed=4.0, stamp0=clock.last_stamp, batch_s=0.1, prompt_every=40, start=7.0)
+    assert clock.stamp_rate == pytest.approx(4.0, rel=0.01)
+    assert clock.due_in(wall, clock.last_stamp + 0.4) == pytest.approx(0.1, abs=0.003)
+
+
 def test_unknown_until_half_a_second_has_been_seen_and_silent_streams_wait_for_their_next_message():
     clock = ArrivalClock()
     assert clock.due_in(0.0, math.inf) == 0.0  # nothing seen: its first message wakes the receiver
