@@ -44,7 +44,7 @@ from har_kd_ros.receive_plan import ArrivalClock, plan_wakeup
 from har_kd_ros.ros import convert
 from har_kd_ros.ros.imu_receiver import ImuReceiver, start_receiver
 from har_kd_ros.ros.params import declare
-from har_kd_ros.ros.process import run_node
+from har_kd_ros.ros.process import name_os_thread, run_node
 from har_kd_ros.smoothing import UNKNOWN, LabelSmoother
 from har_kd_ros.wearers import Wearer, plan_wearers
 from har_kd_ros.window import StreamingWindow, Window
@@ -160,7 +160,7 @@ class ImuHarNode(Node):
         # where the time goes (seconds since start): IMU callbacks, and the worker's GAF, ONNX and publishing
         self.busy_s = {"imu_callback": 0.0, "gaf": 0.0, "onnx": 0.0, "publish": 0.0}
         self._mailbox: WindowMailbox[tuple[Window, str, float]] = WindowMailbox(len(self.streams), depth=2)
-        self._worker = threading.Thread(target=self._infer_loop, name="imu_har_inference", daemon=True)
+        self._worker = threading.Thread(target=self._infer_loop, name="imu_har_infer", daemon=True)
         self._worker.start()
         self.create_timer(1.0, self._publish_diagnostics)
         # last: the deadline receiver's thread calls _on_imu at once, which needs all of the above
@@ -339,6 +339,7 @@ class ImuHarNode(Node):
 
     # -- worker: GAF + ONNX + publish, every pending window of every stream in one batch -----------
     def _infer_loop(self) -> None:
+        name_os_thread("imu_har_infer")
         labels = self.classifier.labels
         while True:
             batch = self._mailbox.take(self.config.max_batch)

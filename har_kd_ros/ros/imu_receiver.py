@@ -23,6 +23,8 @@ from rclpy.node import Node
 from rclpy.qos import QoSProfile
 from sensor_msgs.msg import Imu
 
+from har_kd_ros.ros.process import name_os_thread
+
 
 class ImuReceiver:
     def __init__(
@@ -55,6 +57,7 @@ class ImuReceiver:
         self._thread.start()
 
     def _run(self) -> None:
+        name_os_thread("imu_receiver")
         wait_set = self._rclpy.WaitSet(len(self._handles), 1, 0, 0, 0, 0, self._node.context.handle)
         while not self._stop.is_set():
             timeout, urgent = self._plan(time.monotonic())

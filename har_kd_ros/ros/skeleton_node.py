@@ -32,7 +32,7 @@ from har_kd_ros.image import compressed_to_rgb, image_to_rgb
 from har_kd_ros.pose import BACKENDS, PoseError, make_pose_estimator
 from har_kd_ros.ros import convert
 from har_kd_ros.ros.params import declare
-from har_kd_ros.ros.process import run_node
+from har_kd_ros.ros.process import name_os_thread, run_node
 from har_kd_ros.skeleton import MEDIAPIPE_POSE
 
 BONES = tuple((MEDIAPIPE_POSE.index(a), MEDIAPIPE_POSE.index(b)) for a, b in MEDIAPIPE_POSE.bones)
@@ -110,6 +110,7 @@ class SkeletonNode(Node):
         self._wake.set()
 
     def _pose_loop(self) -> None:
+        name_os_thread("skeleton_pose")
         last_start = -float("inf")
         while not self._stop:
             self._wake.wait(timeout=0.5)

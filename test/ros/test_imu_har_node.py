@@ -76,13 +76,17 @@ def test_replay_to_classification_matches_ground_truth(procs, short_stream, imu_
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_an_idle_node_never_wakes_for_imu_and_stops_at_once_on_a_signal(procs, sig):
     """No IMU publisher: the deadline receiver waits for a first message instead of polling (it
-    woke ten times a second before), and a signal still ends the node cleanly within a second."""
+    woke ten times a second before), and a signal still ends the node cleanly within a second
+    although the executor spins in 1 s slices."""
     har = start_har(procs)
     probe, out = procs.probe(20, imu=False)
     time.sleep(3.5)
     record = read_probe(probe, out)
     batched = record["status"]["imu_har: batched inference"]
     assert len(batched) >= 2 and {b["receiver_wakeups"] for b in batched} == {"0"}
+    # our threads are named where top -H and /proc show them (bench_threads.py reads them so)
+    threads = {path.read_text().strip() for path in Path(f"/proc/{har.pid}/task").glob("*/comm")}
+    assert {"imu_receiver", "imu_har_infer"} <= threads
     start = time.monotonic()
     har.send_signal(sig)
     assert har.wait(5) == 0
