@@ -19,7 +19,7 @@ import numpy as np
 
 # Windows are float32 (what the models read): a larger magnitude would become inf there.
 FLOAT32_MAX = float(np.finfo(np.float32).max)
-# fewer samples than this are pushed one by one: numpy's fixed costs outweigh the pass (12 here)
+# fewer samples than this are pushed one by one: numpy's fixed costs outweigh the pass (even at ~12 here)
 _MIN_VECTOR = 16
 
 
@@ -249,15 +249,10 @@ class StreamingWindow:
         but a run of clean samples (finite, strictly increasing, no gap, continuing the grid) is
         resampled in one numpy pass: one sample costs several µs of numpy overhead alone, and a
         receiver that takes its queue in batches hands over dozens at a time."""
-        if len(t) < _MIN_VECTOR:
+        clean = self._clean_run(t, samples) if len(t) >= _MIN_VECTOR else None
+        if clean is None:
             return [(i, w) for i in range(len(t)) for w in self.push(t[i], samples[i])]
-        ts = np.asarray(t, dtype=np.float64)
-        try:
-            v = np.asarray(samples, dtype=np.float64)
-        except ValueError:  # ragged: some sample has the wrong length
-            v = None
-        if v is None or not self._continues_cleanly(ts, v):
-            return [(i, w) for i in range(len(t)) for w in self.push(t[i], samples[i])]
+        ts, v = clean
         self.stats.accepted += len(ts)
         # grid points up to each sample, as push counts them; each is interpolated between the
         # first sample that reaches it and the one before, exactly as push does
@@ -284,17 +279,27 @@ class StreamingWindow:
         self._last_t, self._last_v = float(ts[-1]), v[-1]
         return out
 
-    def _continues_cleanly(self, ts: np.ndarray, v: np.ndarray) -> bool:
-        """Would push accept every sample without dropping, resetting or starting the grid?"""
-        if self._origin is None or v.shape != (ts.size, self.channels):
-            return False
+    def _clean_run(
+        self, t: Sequence[float], samples: Sequence[Sequence[float]]
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """The batch as arrays if push would accept every sample of it without dropping,
+        resetting or starting the grid; None otherwise."""
+        if self._origin is None:
+            return None
+        ts = np.asarray(t, dtype=np.float64)
+        try:
+            v = np.asarray(samples, dtype=np.float64)
+        except ValueError:  # ragged: some sample has the wrong length
+            return None
         steps = np.diff(ts, prepend=self._last_t)
-        return bool(
-            np.isfinite(ts).all()
+        clean = (
+            v.shape == (ts.size, self.channels)
+            and np.isfinite(ts).all()
             and (np.abs(v) <= FLOAT32_MAX).all()
             and (steps > 0).all()
             and (steps <= self.max_gap_s).all()
         )
+        return (ts, v) if clean else None
 
     def _fill(self, ks: np.ndarray, values: np.ndarray) -> None:
         """Grid values into the ring (only the newest window's worth can matter)."""

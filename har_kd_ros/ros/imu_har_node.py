@@ -94,7 +94,7 @@ def declare_parameters(node: Node) -> HarConfig:
             ("inference_threads", 1, "ONNX Runtime intra-op threads", {"range": (1, 16), **ro}),
             ("imu_reliability", "best_effort", "IMU subscription QoS: best_effort (REP 2003 sensor data) or reliable", {"choices": ("best_effort", "reliable"), **ro}),
             ("imu_queue_depth", 100, "IMU subscription depth: every sample matters for a window, so deeper than the sensor-data default of 5; the deadline receiver lets half of it fill between takes", {"range": (1, 10000), **ro}),
-            ("imu_receive", "deadline", "deadline: a receiver thread takes IMU messages in batches and waits message by message only before a window completes (half the CPU, same latency); executor: every message through the executor", {"choices": ("deadline", "executor"), **ro}),
+            ("imu_receive", "deadline", "deadline: a receiver thread takes IMU messages in batches and waits message by message only before a window completes (a third of the CPU at 100 Hz, same latency); executor: every message through the executor", {"choices": ("deadline", "executor"), **ro}),
             ("executor", "events", "events (rclpy.experimental.EventsExecutor, default: measured faster) or single_threaded", {"choices": ("single_threaded", "events"), **ro}),
             ("teacher_topic", "teacher/activity/classification", "Teacher labels (vision_msgs/Classification; without vision_msgs the String labels at this name minus '/classification') to measure agreement with; empty = off", ro),
             ("agreement_window", 60, "Student-teacher label pairs in the sliding agreement window", {"range": (1, 100000), **ro}),
