@@ -76,6 +76,13 @@ class ArrivalClock:
         self.message_rate = (self._messages - ref_messages) / (wall - ref_wall)
         self._ref = (wall, stamp, self._messages)
 
+    def missed(self) -> None:
+        """A window completed in a batch the plan let wait: the prediction was wrong (the pace
+        changed, or the rates were learned from a stream gone wild). Forget the rates, so the
+        stream is read message by message until its samples have taught them again."""
+        self.stamp_rate = self.message_rate = math.nan
+        self._ref = None
+
     def due_in(self, now: float, stamp: float) -> float:
         """Wall seconds from ``now`` until the sample stamped ``stamp`` should be taken; 0 (take
         each message as it arrives) when that cannot be predicted: no rate yet, no window yet, the

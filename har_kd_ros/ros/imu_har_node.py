@@ -304,10 +304,14 @@ class ImuHarNode(Node):
             stream.arrival.observe(now, stamps[-1], prompt, len(stamps))
             taken = time.perf_counter()
             try:
-                for i, window in stream.window.push_many(stamps, samples):
-                    self._mailbox.put(index, (window, frames[i], taken))
+                completed = stream.window.push_many(stamps, samples)
             except Exception as exc:  # not expected (the window counts what it drops): never the thread's end
                 self._count_malformed(stream, exc)
+                completed = []
+            if completed and not prompt:  # a window completed while the receiver let the queue wait
+                stream.arrival.missed()
+            for i, window in completed:
+                self._mailbox.put(index, (window, frames[i], taken))
         self.busy_s["imu_callback"] += time.perf_counter() - start
 
     def _count_malformed(self, stream: WearerStream, exc: Exception) -> None:

@@ -70,6 +70,17 @@ def test_a_stream_never_read_as_it_arrives_is_asked_for_a_prompt_sample_and_rele
     assert clock.due_in(wall, clock.last_stamp + 0.4) == pytest.approx(0.1, abs=0.003)
 
 
+def test_a_missed_window_makes_the_stream_unpredictable_until_it_is_learned_again():
+    clock = ArrivalClock()
+    fed(clock, 100.0, 3.0)
+    assert clock.due_in(3.0, clock.last_stamp + 0.3) > 0.2
+    clock.missed()  # a window completed in a batch the plan had let wait
+    assert clock.due_in(3.0, clock.last_stamp + 0.3) == 0.0 and clock.fills_in(50) == 0.0
+    wall = fed(clock, 100.0, 0.6, speed=4.0, stamp0=clock.last_stamp, start=3.0)  # read as they arrive
+    assert clock.stamp_rate == pytest.approx(4.0, rel=0.01)
+    assert clock.due_in(wall, clock.last_stamp + 0.4) == pytest.approx(0.1, abs=1e-6)
+
+
 def test_unknown_until_half_a_second_has_been_seen_and_silent_streams_wait_for_their_next_message():
     clock = ArrivalClock()
     assert clock.due_in(0.0, math.inf) == 0.0  # nothing seen: its first message wakes the receiver
