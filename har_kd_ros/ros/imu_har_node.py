@@ -123,7 +123,6 @@ class WearerStream:
     unstamped: int = 0
     published: int = 0
     arrival: ArrivalClock = field(default_factory=ArrivalClock)
-    last_sample_wall: float = 0.0
     last_accepted: tuple[int, float] = (0, 0.0)
     latencies_ms: deque[float] = field(default_factory=lambda: deque(maxlen=200))
 
@@ -300,8 +299,7 @@ class ImuHarNode(Node):
             samples.append(values)
             frames.append(frame)
         if stamps:
-            stream.last_sample_wall = now = time.monotonic()
-            stream.arrival.observe(now, stamps[-1], prompt, len(stamps))
+            stream.arrival.observe(time.monotonic(), stamps[-1], prompt, len(stamps))
             taken = time.perf_counter()
             try:
                 completed = stream.window.push_many(stamps, samples)
@@ -453,7 +451,7 @@ class ImuHarNode(Node):
         idle_after = max(2.0, 2 * self.classifier.card.hop_s)
         for index, stream in enumerate(self.streams):
             values = self.diagnostics_values(index)
-            idle = time.monotonic() - stream.last_sample_wall > idle_after
+            idle = time.monotonic() - stream.arrival.last_wall > idle_after
             level, message = (DiagnosticStatus.WARN, "no IMU input") if idle else (DiagnosticStatus.OK, "classifying")
             array.status.append(
                 convert.diagnostic_status(
