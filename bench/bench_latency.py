@@ -69,6 +69,36 @@ def stop_run(receiver: subprocess.Popen, node_proc: subprocess.Popen, node: obje
     rclpy.try_shutdown()
 
 
+def wait_for_subscriber(pub: object, settle_s: float, timeout_s: float = 30.0) -> None:
+    """Until the node under test has matched ``pub``, then ``settle_s`` more (past its start-up)."""
+    deadline = time.time() + timeout_s
+    while pub.get_subscription_count() < 1 and time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(settle_s)
+
+
+def publish_imu_stream(pub: object, rate_hz: float, seconds: float) -> list[float]:
+    """One wrist's sensor_msgs/Imu stream at ``rate_hz`` for ``seconds``, stamped at publication
+    (a 1.5 Hz swing plus noise); returns the stamps."""
+    from sensor_msgs.msg import Imu
+
+    from har_kd_ros.ros.convert import fill_imu
+
+    stamps = []
+    period = 1.0 / rate_hz
+    rng = np.random.default_rng(0)
+    start = time.perf_counter()
+    for i in range(int(seconds * rate_hz)):
+        delay = start + i * period - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)  # no busy-waiting: the node under test needs the CPU
+        t = time.time()
+        acc = [2.0 * np.sin(2 * np.pi * 1.5 * i * period) + rng.normal(0, 0.2), rng.normal(0, 0.2), 9.81]
+        pub.publish(fill_imu(Imu(), t, "imu_link", acc))
+        stamps.append(t)
+    return stamps
+
+
 def completion_latencies(stamps: np.ndarray, classified: list[tuple[float, float]]) -> tuple[np.ndarray, np.ndarray]:
     """Latency (ms) of each (window stamp, arrival time) classification, from the publication of
     the sample that completed its window (the first stamped at or after the window's end; stamps
@@ -95,8 +125,6 @@ def run_rate(
     import rclpy
     from rclpy.qos import QoSProfile, ReliabilityPolicy
     from sensor_msgs.msg import Imu
-
-    from har_kd_ros.ros.convert import fill_imu
 
     bin_dir = Path(sys.executable).parent
     node_proc = subprocess.Popen(
@@ -129,25 +157,11 @@ def run_rate(
     rclpy.init()
     node = rclpy.create_node("latency_bench")
     pub = node.create_publisher(Imu, "imu", QoSProfile(depth=100, reliability=ReliabilityPolicy.RELIABLE))
-    deadline = time.time() + 30
-    while pub.get_subscription_count() < 1 and time.time() < deadline:  # imu_har
-        time.sleep(0.05)
-    time.sleep(1.0)
+    wait_for_subscriber(pub, settle_s=1.0)  # imu_har
 
-    stamps = []
     cpu0 = cpu_seconds(node_proc.pid)
-    period = 1.0 / rate_hz
-    rng = np.random.default_rng(0)
-    start = time.perf_counter()
-    n = int(seconds * rate_hz)
-    for i in range(n):
-        delay = start + i * period - time.perf_counter()
-        if delay > 0:
-            time.sleep(delay)  # no busy-waiting: the node under test needs the CPU
-        t = time.time()
-        acc = [2.0 * np.sin(2 * np.pi * 1.5 * i * period) + rng.normal(0, 0.2), rng.normal(0, 0.2), 9.81]
-        pub.publish(fill_imu(Imu(), t, "imu_link", acc))
-        stamps.append(t)
+    stamps = publish_imu_stream(pub, rate_hz, seconds)
+    n = len(stamps)
     time.sleep(2.5)  # the last window and one more /diagnostics period
     rss, hwm = rss_mb(node_proc.pid)
     node_cpu = cpu_seconds(node_proc.pid) - cpu0

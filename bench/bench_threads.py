@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
+from bench_latency import publish_imu_stream, wait_for_subscriber
 from common import report
 
 OURS = ("imu_receiver", "imu_har_infer")
@@ -62,8 +62,6 @@ def run(imu_receive: str, rate_hz: float, seconds: float) -> dict:
     from rclpy.qos import QoSProfile, ReliabilityPolicy
     from sensor_msgs.msg import Imu
 
-    from har_kd_ros.ros.convert import fill_imu
-
     node_proc = subprocess.Popen(
         [str(Path(sys.executable).parent / "imu_har_node"), "--ros-args", "-p", f"imu_receive:={imu_receive}"],
         stdout=subprocess.DEVNULL,
@@ -71,30 +69,24 @@ def run(imu_receive: str, rate_hz: float, seconds: float) -> dict:
     )
     rclpy.init()
     node = rclpy.create_node("threads_bench")
-    status: dict[str, str] = {}
+    readings: list[tuple[float, int]] = []  # (stamp of the /diagnostics message, receiver wake-ups)
 
     def on_diagnostics(msg: DiagnosticArray) -> None:
         for s in msg.status:
             if s.name == "imu_har: batched inference":
-                status.update({kv.key: kv.value for kv in s.values})
+                wakeups = next((kv.value for kv in s.values if kv.key == "receiver_wakeups"), "0")
+                readings.append((msg.header.stamp.sec + 1e-9 * msg.header.stamp.nanosec, int(wakeups)))
 
     node.create_subscription(DiagnosticArray, "/diagnostics", on_diagnostics, 10)
     pub = node.create_publisher(Imu, "imu", QoSProfile(depth=100, reliability=ReliabilityPolicy.RELIABLE))
-    deadline = time.time() + 30
-    while pub.get_subscription_count() < 1 and time.time() < deadline:
-        time.sleep(0.05)
-    time.sleep(2.0)  # past start-up
-    wakeups0 = int(_latest(node, status, "receiver_wakeups"))
+    wait_for_subscriber(pub, settle_s=2.0)
+    t0, wakeups0 = _reading_after(node, readings, time.time())
     before, start = thread_cpu_ns(node_proc.pid), time.perf_counter()
-    n = int(seconds * rate_hz)
-    for i in range(n):
-        delay = start + i / rate_hz - time.perf_counter()
-        if delay > 0:
-            time.sleep(delay)
-        pub.publish(fill_imu(Imu(), time.time(), "imu_link", [2.0 * np.sin(0.1 * i), 0.1, 9.81]))
+    if rate_hz > 0:
+        publish_imu_stream(pub, rate_hz, seconds)
     time.sleep(max(0.0, start + seconds - time.perf_counter()))
     after, elapsed = thread_cpu_ns(node_proc.pid), time.perf_counter() - start
-    wakeups = int(_latest(node, status, "receiver_wakeups")) - wakeups0
+    t1, wakeups1 = _reading_after(node, readings, time.time())
     node_proc.terminate()
     node_proc.wait(10)
     node.destroy_node()
@@ -105,19 +97,22 @@ def run(imu_receive: str, rate_hz: float, seconds: float) -> dict:
         "rate_hz": rate_hz,
         "seconds": elapsed,
         "ms_per_s": {role: 1e-6 * ns / elapsed for role, ns in roles.items()},
-        "receiver_wakeups_per_s": wakeups / elapsed,
+        "receiver_wakeups_per_s": (wakeups1 - wakeups0) / (t1 - t0),
     }
 
 
-def _latest(node: object, status: dict[str, str], key: str) -> str:
-    """The next /diagnostics value of ``key`` (published once a second)."""
+def _reading_after(node: object, readings: list[tuple[float, int]], since: float) -> tuple[float, int]:
+    """The first /diagnostics reading stamped after ``since`` (the node publishes once a second;
+    what waited in the subscription's queue meanwhile is older and skipped)."""
     import rclpy
 
-    status.pop(key, None)
     end = time.time() + 5
-    while key not in status and time.time() < end:
+    while time.time() < end:
+        fresh = [r for r in readings if r[0] >= since]
+        if fresh:
+            return fresh[0]
         rclpy.spin_once(node, timeout_sec=0.1)
-    return status.get(key, "0")
+    raise RuntimeError("imu_har published no /diagnostics for 5 s")
 
 
 def main() -> None:
