@@ -43,7 +43,7 @@ def receive(n: int, out: str, seconds: float) -> None:
     from rclpy.experimental import EventsExecutor
     from vision_msgs.msg import Classification
 
-    from har_kd_ros.bag import stamp_seconds
+    from har_kd_ros.ros.convert import stamp_seconds
 
     rclpy.init()
     node = rclpy.create_node("wearers_receiver")

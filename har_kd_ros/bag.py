@@ -1,24 +1,32 @@
-"""rosbag2 recordings (sqlite3 or mcap) read with the pure-Python ``rosbags`` library.
+"""rosbag2 recordings (sqlite3 or mcap): the ``rosbags`` library reads the storage, and each
+message's CDR bytes are read by har_kd_ros.cdr, the readers the nodes use on live topics.
 
-No ROS install is needed: the message definitions stored in the bag are used, so bags
-recorded on Humble, Jazzy or Kilted all read the same.
+So no ROS install is needed, a bag recorded on Humble, Jazzy or Kilted reads the same, a
+recorded message passes the same checks as a live one (a damaged one is a one-line error naming
+the bag, the topic and the message, never a crash), and all the topics a caller needs are read
+in one pass over the bag.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
 
+from har_kd_ros.cdr import ImuCdrReader
 from har_kd_ros.errors import first_line
 from har_kd_ros.recording import Recording, RecordingError
 
 IMU_TYPE = "sensor_msgs/msg/Imu"
+POINTCLOUD2 = "sensor_msgs/msg/PointCloud2"
+STRING = "std_msgs/msg/String"
+CLASSIFICATION = "vision_msgs/msg/Classification"
+_IMU = ImuCdrReader(("acc_x", "acc_y", "acc_z", "gyro_x", "gyro_y", "gyro_z"))
 
-
-def stamp_seconds(stamp: object) -> float:
-    """builtin_interfaces/Time (rclpy or rosbags flavour) -> seconds."""
-    return stamp.sec + stamp.nanosec * 1e-9  # type: ignore[attr-defined]
+# called with (receive time in ns, serialized message) for each message of a (topic, type);
+# raises ValueError for a message it cannot read, RecordingError for one the recording refuses
+MessageHandler = Callable[[int, bytes], None]
 
 
 def is_bag(path: str | Path) -> bool:
@@ -27,13 +35,20 @@ def is_bag(path: str | Path) -> bool:
     return (p.is_dir() and (p / "metadata.yaml").is_file()) or p.suffix in (".mcap", ".db3")
 
 
-def read_imu(path: str | Path, topic: str | None = None) -> Recording:
-    """The Imu stream of a bag as a Recording (header stamps; receive time if a stamp is zero)."""
+def read_imu(
+    path: str | Path, topic: str | None = None, also: Mapping[tuple[str, str], MessageHandler] | None = None
+) -> Recording:
+    """The Imu stream of a bag as a Recording (header stamps; receive time if a stamp is zero).
+
+    ``also`` maps (topic, message type) to a handler that gets those messages in the same pass,
+    in the bag's order (how training reads skeletons and labels beside the IMU)."""
     from rosbags.highlevel import AnyReader
 
     path = Path(path)
     if not path.exists():
         raise RecordingError(f"{path}: bag not found")
+    also = dict(also or {})
+    t, samples = [], []
     try:
         with AnyReader([path]) as reader:
             imu = [c for c in reader.connections if c.msgtype == IMU_TYPE and (topic is None or c.topic == topic)]
@@ -43,30 +58,36 @@ def read_imu(path: str | Path, topic: str | None = None) -> Recording:
             topics = sorted({c.topic for c in imu})
             if len(topics) > 1:
                 raise RecordingError(f"{path}: several Imu topics {topics}: name one")
-            t, acc, gyro = [], [], []
-            for connection, received_ns, raw in reader.messages(connections=imu):
-                msg = reader.deserialize(raw, connection.msgtype)
-                stamp = stamp_seconds(msg.header.stamp)
-                t.append(stamp if stamp > 0 else received_ns * 1e-9)
-                a, w = msg.linear_acceleration, msg.angular_velocity
-                acc.append((a.x, a.y, a.z))
-                gyro.append((w.x, w.y, w.z))
+            others = [c for c in reader.connections if (c.topic, c.msgtype) in also and c not in imu]
+            for index, (connection, received_ns, raw) in enumerate(reader.messages(connections=imu + others)):
+                try:
+                    if connection.msgtype == IMU_TYPE and connection.topic == topics[0]:
+                        stamp, _, values = _IMU.read(raw)
+                        t.append(stamp if stamp > 0 else received_ns * 1e-9)
+                        samples.append(values)
+                    else:
+                        also[(connection.topic, connection.msgtype)](received_ns, raw)
+                except RecordingError:
+                    raise
+                except ValueError as exc:  # one unreadable message: the recording is not what it claims
+                    raise RecordingError(f"{path}: message {index} on {connection.topic}: {first_line(exc)}") from None
     except RecordingError:
         raise
-    except Exception as exc:  # a damaged bag can fail anywhere in the reader (even MemoryError)
+    except Exception as exc:  # a damaged bag can fail anywhere in the storage reader (even MemoryError)
         raise RecordingError(f"{path}: not a readable rosbag2 ({first_line(exc, with_type=True)})") from None
     if len(t) < 2:
         raise RecordingError(f"{path}: topic {topics[0]} has {len(t)} Imu messages (expected at least 2)")
     order = np.argsort(np.asarray(t), kind="stable")
     stamps = np.asarray(t)[order]
     keep = np.concatenate([[True], np.diff(stamps) > 0])  # bags can hold duplicates
+    values = np.asarray(samples, dtype=np.float64)[order][keep]
     return Recording(
         subject=path.stem,
         trial=topics[0],
         label=None,
-        acc=np.asarray(acc)[order][keep],
+        acc=values[:, :3],
         acc_t=stamps[keep],
-        gyro=np.asarray(gyro)[order][keep],
+        gyro=values[:, 3:],
         gravity="included",
         location="unknown",
         source="rosbag2",

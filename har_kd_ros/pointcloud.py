@@ -2,12 +2,15 @@
 
 sensor_msgs_py is not installable everywhere, and the layout is simple, so the payload is built
 and parsed here with numpy. Functions take and return plain values (field tuples and bytes), so
-the same code serves rclpy messages (skeleton node) and rosbags messages (training).
+the same code serves the skeleton node (building clouds), the teacher node (live clouds) and
+training (clouds recorded in bags), the last two from the serialized message (read_skeleton_cloud).
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from har_kd_ros.cdr import read_pointcloud
 
 FLOAT32 = 7  # sensor_msgs/PointField.FLOAT32
 FLOAT64 = 8
@@ -60,3 +63,13 @@ def decode_skeleton(
     xyz = np.stack([column("x"), column("y"), column("z")], axis=1)
     visibility = column("visibility") if "visibility" in by_name else np.ones(n_points)
     return xyz, visibility
+
+
+def read_skeleton_cloud(data: bytes) -> tuple[float, str, np.ndarray, np.ndarray]:
+    """Serialized PointCloud2 -> (stamp, frame_id, (J, 3) positions, (J,) visibility), J = all its
+    points; ValueError on a malformed cloud. From bytes: rclpy's deserializer crashes on hostile
+    ones (har_kd_ros.cdr), and a bag's messages need no ROS install this way."""
+    cloud = read_pointcloud(data)
+    n = cloud.width * cloud.height
+    xyz, visibility = decode_skeleton(list(cloud.fields), cloud.data, cloud.point_step, n, cloud.is_bigendian)
+    return cloud.header.stamp, cloud.header.frame_id, xyz, visibility

@@ -37,7 +37,7 @@ from std_msgs.msg import String
 
 from har_kd_ros.agreement import AgreementTracker
 from har_kd_ros.batching import WindowMailbox
-from har_kd_ros.cdr import ImuCdrReader, read_classification, read_string
+from har_kd_ros.cdr import ImuCdrReader, RawDiagnosticStatus, read_classification, read_string
 from har_kd_ros.classifier import DEFAULT_MODEL, ModelLoadError, StudentClassifier
 from har_kd_ros.model_card import ModelCardError
 from har_kd_ros.receive_plan import ArrivalClock, plan_wakeup
@@ -428,13 +428,13 @@ class ImuHarNode(Node):
 
     def node_values(self) -> dict[str, object]:
         """The shared worker: how big its batches are and how long windows wait for a label."""
-        sizes = np.array(list(self.batch_sizes) or [0])
+        sizes = list(self.batch_sizes) or [0]  # one atomic copy; the worker appends
         return {
             "wearers": len(self.streams),
             "imu_receive": "executor" if self.receiver is None else "deadline",
             "receiver_wakeups": 0 if self.receiver is None else self.receiver.wakeups,
-            "batch_size_mean": f"{sizes.mean():.2f}",
-            "batch_size_max": int(sizes.max()),
+            "batch_size_mean": f"{sum(sizes) / len(sizes):.2f}",
+            "batch_size_max": max(sizes),
             "pending_windows": len(self._mailbox),
             **convert.latency_values("processing_latency_ms", self.latencies_ms, ("p50", "p99")),
             **{f"busy_s_{k}": f"{v:.3f}" for k, v in self.busy_s.items()},
@@ -445,29 +445,22 @@ class ImuHarNode(Node):
         return f"{name} ({stream.wearer.name})" if stream.wearer.name else name
 
     def _publish_diagnostics(self) -> None:
-        array = DiagnosticArray()
-        array.header.stamp = self.get_clock().now().to_msg()
+        statuses = []
         model_id = self.classifier.card.model_id
         idle_after = max(2.0, 2 * self.classifier.card.hop_s)
         for index, stream in enumerate(self.streams):
             values = self.diagnostics_values(index)
             idle = time.monotonic() - stream.arrival.last_wall > idle_after
             level, message = (DiagnosticStatus.WARN, "no IMU input") if idle else (DiagnosticStatus.OK, "classifying")
-            array.status.append(
-                convert.diagnostic_status(
-                    self._status_name(stream, "activity classifier"), model_id, level, message, values
-                )
-            )
+            name = self._status_name(stream, "activity classifier")
+            statuses.append(convert.diagnostic_status(name, model_id, level, message, values))
             if stream.agreement is not None:
-                array.status.append(self._agreement_status(stream, model_id))
-        array.status.append(
-            convert.diagnostic_status(
-                f"{self.get_name()}: batched inference", model_id, DiagnosticStatus.OK, "", self.node_values()
-            )
-        )
-        self.diagnostics_pub.publish(array)
+                statuses.append(self._agreement_status(stream, model_id))
+        name = f"{self.get_name()}: batched inference"
+        statuses.append(convert.diagnostic_status(name, model_id, DiagnosticStatus.OK, "", self.node_values()))
+        self.diagnostics_pub.publish(convert.diagnostic_array(self.get_clock().now(), statuses))
 
-    def _agreement_status(self, stream: WearerStream, model_id: str) -> DiagnosticStatus:
+    def _agreement_status(self, stream: WearerStream, model_id: str) -> RawDiagnosticStatus:
         """Student vs camera teacher over the last pairs: a WARN tells the user the watch model drifts."""
         with self._agreement_lock:
             a = stream.agreement.stats()

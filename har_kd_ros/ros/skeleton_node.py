@@ -178,14 +178,10 @@ class SkeletonNode(Node):
         values = self.diagnostics_values()
         idle = time.monotonic() - self._last_image_wall > 2.0
         level, message = (DiagnosticStatus.WARN, "no images") if idle else (DiagnosticStatus.OK, "estimating poses")
-        array = DiagnosticArray()
-        array.header.stamp = self.get_clock().now().to_msg()
-        array.status = [
-            convert.diagnostic_status(
-                f"{self.get_name()}: pose estimation", f"mediapipe-{values['backend']}", level, message, values
-            )
-        ]
-        self.diagnostics_pub.publish(array)
+        status = convert.diagnostic_status(
+            f"{self.get_name()}: pose estimation", f"mediapipe-{values['backend']}", level, message, values
+        )
+        self.diagnostics_pub.publish(convert.diagnostic_array(self.get_clock().now(), [status]))
 
 
 def _spin(node: Node) -> None:

@@ -24,6 +24,7 @@ from std_msgs.msg import String
 
 from har_kd_ros.classifier import DEFAULT_TEACHER, ModelLoadError, TeacherClassifier
 from har_kd_ros.model_card import ModelCardError
+from har_kd_ros.pointcloud import read_skeleton_cloud
 from har_kd_ros.ros import convert
 from har_kd_ros.ros.params import declare
 from har_kd_ros.ros.process import run_node
@@ -89,7 +90,7 @@ class TeacherNode(Node):
         """Window one serialized skeleton frame; label every completed window. Never raises."""
         started = time.perf_counter()
         try:
-            t, frame_id, xyz, visibility = convert.skeleton_from_cloud(data)
+            t, frame_id, xyz, visibility = read_skeleton_cloud(data)
             self._last_frame_wall = time.monotonic()
             windows = self.window.push(t, xyz, visibility)
         except Exception as exc:  # a running node never dies on a bad message
@@ -134,14 +135,10 @@ class TeacherNode(Node):
         values = self.diagnostics_values()
         idle = time.monotonic() - self._last_frame_wall > max(2.0, 2 * self.teacher.card.hop_s)
         level, message = (DiagnosticStatus.WARN, "no skeletons") if idle else (DiagnosticStatus.OK, "labelling")
-        array = DiagnosticArray()
-        array.header.stamp = self.get_clock().now().to_msg()
-        array.status = [
-            convert.diagnostic_status(
-                f"{self.get_name()}: skeleton teacher", values["model_id"], level, message, values
-            )
-        ]
-        self.diagnostics_pub.publish(array)
+        status = convert.diagnostic_status(
+            f"{self.get_name()}: skeleton teacher", values["model_id"], level, message, values
+        )
+        self.diagnostics_pub.publish(convert.diagnostic_array(self.get_clock().now(), [status]))
 
 
 def _spin(node: Node) -> None:

@@ -1,4 +1,4 @@
-"""The nodes' CDR readers against rclpy's own serializer, every plain-CDR layout, and hostile bytes."""
+"""The nodes' CDR readers (and the /diagnostics writer) against rclpy's own serializer, every plain-CDR layout, and hostile bytes."""
 
 from __future__ import annotations
 
@@ -15,12 +15,14 @@ from test_properties import FAST
 from har_kd_ros.cdr import (
     CHANNEL_INDEX,
     ImuCdrReader,
+    RawDiagnosticStatus,
     read_classification,
     read_compressed_image,
     read_diagnostic_array,
     read_image,
     read_pointcloud,
     read_string,
+    write_diagnostic_array,
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
@@ -55,7 +57,7 @@ vec3 = st.tuples(any_double, any_double, any_double)
 )
 def test_reads_what_rclpy_serializes(sec, nanosec, frame, acc, gyro):
     """Parity with the serializer every rclpy publisher uses (Fast DDS here): stamp as
-    convert.stamp_to_seconds computes it, frame_id, and the channels in the card's order."""
+    convert.stamp_seconds computes it, frame_id, and the channels in the card's order."""
     serialization = pytest.importorskip("rclpy.serialization")
     from sensor_msgs.msg import Imu
 
@@ -262,6 +264,37 @@ def test_diagnostic_array_matches_what_rclpy_serializes(statuses):
         msg.status.append(status)
     got = read_diagnostic_array(serialization.serialize_message(msg))
     assert [(s.level, s.name, s.message, s.hardware_id, s.values) for s in got] == statuses
+
+
+@FAST
+@given(
+    statuses=st.lists(
+        st.tuples(
+            st.integers(0, 3), name_text, name_text, name_text, st.dictionaries(name_text, name_text, max_size=3)
+        ),
+        max_size=3,
+    ),
+    sec=st.integers(0, 2**31 - 1),
+    nanosec=st.integers(0, 999_999_999),
+)
+def test_written_diagnostic_array_is_what_rclpy_reads(statuses, sec, nanosec):
+    serialization = pytest.importorskip("rclpy.serialization")
+    from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
+
+    data = write_diagnostic_array(sec, nanosec, [RawDiagnosticStatus(*s) for s in statuses])
+    msg = serialization.deserialize_message(data, DiagnosticArray)
+    assert (msg.header.stamp.sec, msg.header.stamp.nanosec, msg.header.frame_id) == (sec, nanosec, "")
+    got = [(s.level[0], s.name, s.message, s.hardware_id, {kv.key: kv.value for kv in s.values}) for s in msg.status]
+    assert got == statuses
+    assert [tuple(vars(s).values()) for s in read_diagnostic_array(data)] == statuses
+    # same layout as rclpy's (its padding bytes are not zeroed, so only the length can be compared)
+    expected = DiagnosticArray(
+        status=[DiagnosticStatus(name=n, message=m, hardware_id=h) for _, n, m, h, _ in statuses]
+    )
+    for status, (level, *_, values) in zip(expected.status, statuses, strict=True):
+        status.level = bytes([level])
+        status.values = [KeyValue(key=k, value=v) for k, v in values.items()]
+    assert len(data) == len(serialization.serialize_message(expected))
 
 
 @pytest.mark.parametrize("encapsulation", [CDR_BE, CDR_LE, CDR2_BE, CDR2_LE])

@@ -87,6 +87,7 @@ def flipped_bytes(rng: random.Random, data: bytes) -> bytes:
 def label_messages(rng: random.Random) -> dict[str, tuple[type, bytes]]:
     """One valid serialized message per topic the label fuzz attacks."""
     from diagnostic_msgs.msg import DiagnosticArray
+    from rclpy.time import Time
     from std_msgs.msg import String
 
     from har_kd_ros.ros import convert
@@ -94,18 +95,19 @@ def label_messages(rng: random.Random) -> dict[str, tuple[type, bytes]]:
     now = time.time()
     points = np.array([[rng.gauss(0, 1) for _ in range(3)] for _ in range(33)])
     cloud = convert.skeleton_cloud(points, np.ones(33), now, "camera")
-    status = convert.diagnostic_status("imu_har: teacher agreement", "m", b"\x00", "ok", {"agreement": 0.5})
     messages = {
         "skeleton": (PointCloud2, cloud),
         "teacher/activity": (String, String(data="walking")),
         "activity": (String, String(data="sit")),
-        "/diagnostics": (DiagnosticArray, DiagnosticArray(status=[status])),
     }
     if convert.vision_msgs_available():
         for topic in ("teacher/activity/classification", "activity/classification"):
             msg = convert.classification_msg(np.array([0.7, 0.2, 0.1]), ["walking", "sit", "a"], now, "imu_link")
             messages[topic] = (convert.Classification, msg)
-    return {topic: (msg_type, serialize_message(msg)) for topic, (msg_type, msg) in messages.items()}
+    serialized = {topic: (msg_type, serialize_message(msg)) for topic, (msg_type, msg) in messages.items()}
+    status = convert.diagnostic_status("imu_har: teacher agreement", "m", b"\x00", "ok", {"agreement": 0.5})
+    serialized["/diagnostics"] = (DiagnosticArray, convert.diagnostic_array(Time(seconds=now), [status]))
+    return serialized
 
 
 def random_image(rng: random.Random) -> Image:

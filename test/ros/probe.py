@@ -15,7 +15,7 @@ from rclpy.qos import DurabilityPolicy, QoSProfile, qos_profile_sensor_data
 from sensor_msgs.msg import Imu
 from std_msgs.msg import String
 
-from har_kd_ros.bag import stamp_seconds
+from har_kd_ros.ros.convert import stamp_seconds
 
 try:
     from vision_msgs.msg import Classification, LabelInfo

@@ -11,8 +11,8 @@ from rclpy.qos import qos_profile_sensor_data
 from sensor_msgs.msg import PointCloud2
 from visualization_msgs.msg import MarkerArray
 
-from har_kd_ros.bag import stamp_seconds
 from har_kd_ros.pointcloud import decode_skeleton
+from har_kd_ros.ros.convert import stamp_seconds
 
 
 def main() -> None:

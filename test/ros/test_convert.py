@@ -2,7 +2,11 @@
 
 from collections import deque
 
-from har_kd_ros.ros.convert import latency_values
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from har_kd_ros.ros.convert import latency_values, percentile
 
 
 def test_latency_summary_keys_values_and_digits():
@@ -13,3 +17,11 @@ def test_latency_summary_keys_values_and_digits():
 
 def test_before_any_latency_the_summary_is_zero():
     assert latency_values("latency_ms", deque(), digits=1) == {"latency_ms_p50": "0.0", "latency_ms_max": "0.0"}
+
+
+@given(
+    st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=300),
+    st.floats(0.0, 100.0),
+)
+def test_percentile_is_numpys_linear_percentile(values, q):
+    assert np.isclose(percentile(sorted(values), q), np.percentile(values, q), rtol=1e-12, atol=1e-6)

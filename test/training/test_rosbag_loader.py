@@ -91,3 +91,50 @@ def test_a_damaged_bag_is_one_error_naming_it_never_a_partial_dataset(tmp_path, 
     with pytest.raises(DatasetError) as err:
         load_dataset("rosbag", tmp_path / "bags", cache=False)
     assert "session" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_classification_labels_are_timed_by_their_stamp_and_take_the_top_result(tmp_path, recordings):
+    write_bag(tmp_path / "bag", recordings, classification=True)
+    rec = load_rosbag(tmp_path / "bag", label_topic="/teacher/activity/classification")
+    assert [s.label for s in rec.segments] == ["walking", "waving"]  # not the distractor
+    assert rec.segments[0].start == pytest.approx(1000.0 + recordings[0].acc_t[0])  # recorded 0.5 s later
+
+
+def test_a_big_endian_recording_reads_the_same(tmp_path, recordings):
+    write_bag(tmp_path / "le", recordings)
+    write_bag(tmp_path / "be", recordings, little_endian=False)
+    le, be = load_rosbag(tmp_path / "le"), load_rosbag(tmp_path / "be")
+    np.testing.assert_array_equal(le.acc, be.acc)
+    np.testing.assert_array_equal(le.skeleton, be.skeleton)
+    assert le.segments == be.segments
+
+
+@pytest.mark.parametrize(
+    ("topic", "damage", "expected"),
+    [
+        (
+            "/imu",
+            lambda data: data[:60],
+            r"message \d+ on /imu: serialized Imu: expected \d+ bytes, got 60 \(truncated\)",
+        ),
+        ("/skeleton", lambda data: data[:-40], r"message \d+ on /skeleton: serialized PointCloud2: data claims"),
+        ("/teacher/activity", lambda data: data[:-1] + b"x", r"message \d+ on /teacher/activity: .*NUL-terminated"),
+    ],
+)
+def test_one_unreadable_message_is_one_error_naming_bag_topic_and_message(
+    tmp_path, recordings, topic, damage, expected
+):
+    def damage_one(t, index, data):  # the second message on the topic
+        return damage(data) if (t, index) == (topic, 1) else data
+
+    write_bag(tmp_path / "bags" / "session", recordings, damage=damage_one)
+    write_bag(tmp_path / "bags" / "healthy", recordings)
+    with pytest.raises(DatasetError, match=expected) as err:
+        load_dataset("rosbag", tmp_path / "bags", cache=False)
+    assert "session" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_a_skeleton_of_another_topology_is_refused(tmp_path, recordings):
+    write_bag(tmp_path / "bag", recordings)
+    with pytest.raises(DatasetError, match="/skeleton has 33 points, kinect_v1 has 20"):
+        load_rosbag(tmp_path / "bag", topology="kinect_v1")
