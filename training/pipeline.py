@@ -42,6 +42,9 @@ class Prepared:
     splits: dict[str, Split]
     raw_acc: dict[str, np.ndarray]  # (N, 3, W) windows, for the export parity check
     teacher: Any = None  # the exported teacher named by teacher.model (loaded once), if any
+    # its logits and embedding on the train split when it labelled the windows (dataset.labels:
+    # teacher), so distillation does not run it over them a second time
+    teacher_train_outputs: tuple[np.ndarray, np.ndarray | None] | None = None
 
 
 def label_names_of(config: dict[str, Any], recordings: list) -> tuple[str, ...]:
@@ -110,14 +113,22 @@ def window_spec(config: dict[str, Any], teacher=None) -> WindowSpec:
     )
 
 
+def onnx_teacher_outputs(teacher, skeleton: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """The exported teacher's logits (N, K) and embedding (N, D; None if it exports none), 512
+    windows at a time."""
+    parts = [teacher.logits_and_embedding(skeleton[i : i + 512]) for i in range(0, len(skeleton), 512)]
+    if not parts:
+        return np.zeros((0, len(teacher.labels)), np.float32), None
+    embedding = None if parts[0][1] is None else np.concatenate([p[1] for p in parts])
+    return np.concatenate([p[0] for p in parts]), embedding
+
+
 def relabel_by_teacher(paired, teacher):
-    """Each window labelled by the teacher's top class; windows it cannot read are dropped."""
-    keep = np.flatnonzero(paired.skeleton_valid)
-    paired = paired.subset(keep)
-    labels = np.zeros(len(paired), dtype=np.int64)
-    for start in range(0, len(paired), 512):
-        labels[start : start + 512] = teacher.probabilities(paired.skeleton[start : start + 512]).argmax(1)
-    return replace(paired, labels=labels)
+    """Each window labelled by the teacher's top class; windows it cannot read are dropped. Also
+    returns the teacher's outputs on the kept windows (:func:`onnx_teacher_outputs`)."""
+    paired = paired.subset(np.flatnonzero(paired.skeleton_valid))
+    logits, embedding = onnx_teacher_outputs(teacher, paired.skeleton)
+    return replace(paired, labels=logits.argmax(1).astype(np.int64)), (logits, embedding)
 
 
 def prepare(config: dict[str, Any], cache: bool = True) -> Prepared:
@@ -134,11 +145,12 @@ def prepare(config: dict[str, Any], cache: bool = True) -> Prepared:
     sp = split(recordings, protocol, val_fraction=float(config["dataset"]["val_fraction"]), seed=config["seed"])
     g = config["gaf"]
     value_range = gaf_value_range(g)
-    splits, raw = {}, {}
+    splits, raw, train_outputs = {}, {}, None
     for part, idx in (("train", sp.train), ("val", sp.val), ("test", sp.test)):
         paired = pair_recordings([recordings[i] for i in idx], spec, labels, keep_unlabelled=by_teacher)
         if by_teacher:
-            paired = relabel_by_teacher(paired, teacher)
+            paired, outputs = relabel_by_teacher(paired, teacher)
+            train_outputs = outputs if part == "train" else train_outputs
         if len(paired) == 0:
             raise ValueError(f"dataset: the {part} split has no labelled windows (protocol {protocol.name})")
         images = gaf(paired.acc, g["method"], int(g["image_size"]), g["normalisation"], value_range)
@@ -151,7 +163,7 @@ def prepare(config: dict[str, Any], cache: bool = True) -> Prepared:
             "y": torch.from_numpy(paired.labels.astype(np.int64)),
             "window": torch.arange(len(paired)),
         }
-    return Prepared(labels, spec, splits, raw, teacher)
+    return Prepared(labels, spec, splits, raw, teacher, train_outputs)
 
 
 def teacher_input_valid(split_: Split, model: torch.nn.Module) -> torch.Tensor:
@@ -249,16 +261,18 @@ def attach_teacher(split_: Split, kind: str, model: torch.nn.Module) -> None:
     split_[valid_key] = valid
 
 
-def attach_onnx_teacher(split_: Split, kind: str, teacher) -> int:
-    """As :func:`attach_teacher`, from an exported teacher (ONNX Runtime); returns its embedding size."""
+def attach_onnx_teacher(
+    split_: Split, kind: str, teacher, outputs: tuple[np.ndarray, np.ndarray | None] | None = None
+) -> int:
+    """As :func:`attach_teacher`, from an exported teacher (ONNX Runtime): its ``outputs`` on this
+    split if already computed (:func:`relabel_by_teacher`), else it runs; returns the embedding size."""
     if not teacher.card.embedding_name:
         raise ValueError(f"teacher.model: {teacher.path} exports no embedding (card field 'embedding_name')")
     logits_key, emb_key, valid_key = teacher_keys(kind)
     valid = split_["skeleton_valid"]
-    skeleton = split_["skeleton"].numpy()
-    parts = [teacher.logits_and_embedding(skeleton[i : i + 512]) for i in range(0, len(skeleton), 512)]
-    z = torch.from_numpy(np.concatenate([p[0] for p in parts])).float()
-    e = torch.from_numpy(np.concatenate([p[1] for p in parts])).float()
+    logits, embedding = outputs if outputs is not None else onnx_teacher_outputs(teacher, split_["skeleton"].numpy())
+    z = torch.from_numpy(logits).float()
+    e = torch.from_numpy(embedding).float()
     split_[logits_key] = z.masked_fill(~valid.unsqueeze(1), 0.0)
     split_[emb_key] = e.masked_fill(~valid.unsqueeze(1), 0.0)
     split_[valid_key] = valid
@@ -328,7 +342,8 @@ def run(
     exported = prepared.teacher
     for kind in teachers_needed(config):
         if exported is not None and kind == "skeleton":
-            teacher_dims[kind] = attach_onnx_teacher(prepared.splits["train"], kind, exported)
+            train = prepared.splits["train"]
+            teacher_dims[kind] = attach_onnx_teacher(train, kind, exported, prepared.teacher_train_outputs)
             teacher_metrics[kind] = exported.card.provenance.get("metrics", {}).get("test_accuracy")
             continue
         teacher, t_result = get_teacher(config, prepared, kind, ctx)

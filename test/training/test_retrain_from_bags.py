@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from bag_writer import write_bag
 
-from har_kd_ros.classifier import DEFAULT_TEACHER, StudentClassifier
+from har_kd_ros.classifier import DEFAULT_TEACHER, StudentClassifier, TeacherClassifier
 from training.config import load_config
 from training.data.pairing import WindowSpec, pair_recordings
 from training.data.synthetic import generate_recording, make_subject
@@ -38,12 +38,18 @@ def retrained(bags, tmp_path_factory):
         [f"dataset.root={bags}", f"out={out}", f"export={out / 'student.onnx'}", "optim.epochs=12",
          "progress=false", "optim.threads=1"],
     )  # fmt: skip
-    result = run(config, cache=False)
-    return result, out / "student.onnx"
+    windows_seen = []  # how many windows each call of the exported teacher ran on
+    real = TeacherClassifier.logits_and_embedding
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            TeacherClassifier, "logits_and_embedding", lambda self, w: (windows_seen.append(len(w)), real(self, w))[1]
+        )
+        result = run(config, cache=False)
+    return result, out / "student.onnx", sum(windows_seen)
 
 
 def test_student_from_bags_beats_chance_on_unseen_subjects(retrained):
-    result, onnx = retrained
+    result, onnx, _ = retrained
     student = StudentClassifier(onnx)
     assert student.labels == StudentClassifier(DEFAULT_TEACHER.with_name("student_default.onnx")).labels
     # ground truth the training never saw: two new subjects, not in any bag
@@ -58,10 +64,17 @@ def test_student_from_bags_beats_chance_on_unseen_subjects(retrained):
 
 
 def test_run_records_teacher_labels_and_the_exported_teacher(retrained):
-    _, onnx = retrained
+    _, onnx, _ = retrained
     provenance = json.loads(onnx.with_suffix(".json").read_text())["provenance"]
     assert provenance["dataset"] == "rosbag" and provenance["method"] == "vskd"
     assert provenance["metrics"]["teacher_test_accuracy"]["skeleton"] is not None
+
+
+def test_the_exported_teacher_runs_once_per_window(retrained):
+    """It labels every split, and its outputs on the train split are the distillation targets:
+    reused, not computed a second time."""
+    result, _, windows_seen = retrained
+    assert windows_seen == result["n_train"] + result["n_val"] + result["n_test"]
 
 
 def test_teacher_labels_need_an_exported_teacher(bags, tmp_path):
