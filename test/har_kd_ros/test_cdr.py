@@ -243,17 +243,14 @@ def test_pointcloud_matches_what_rclpy_serializes(frame, fields, height, width, 
     )  # fmt: skip
 
 
-@FAST
-@given(
-    statuses=st.lists(
-        st.tuples(
-            st.integers(0, 3), name_text, name_text, name_text, st.dictionaries(name_text, name_text, max_size=3)
-        ),
-        max_size=3,
-    )
+diagnostic_statuses = st.lists(  # (level, name, message, hardware_id, values)
+    st.tuples(st.integers(0, 3), name_text, name_text, name_text, st.dictionaries(name_text, name_text, max_size=3)),
+    max_size=3,
 )
-def test_diagnostic_array_matches_what_rclpy_serializes(statuses):
-    serialization = pytest.importorskip("rclpy.serialization")
+
+
+def rclpy_diagnostic_array(statuses):
+    """The same statuses as rclpy's DiagnosticArray."""
     from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 
     msg = DiagnosticArray()
@@ -262,24 +259,22 @@ def test_diagnostic_array_matches_what_rclpy_serializes(statuses):
         status.level = bytes([level])
         status.values = [KeyValue(key=k, value=v) for k, v in values.items()]
         msg.status.append(status)
-    got = read_diagnostic_array(serialization.serialize_message(msg))
+    return msg
+
+
+@FAST
+@given(statuses=diagnostic_statuses)
+def test_diagnostic_array_matches_what_rclpy_serializes(statuses):
+    serialization = pytest.importorskip("rclpy.serialization")
+    got = read_diagnostic_array(serialization.serialize_message(rclpy_diagnostic_array(statuses)))
     assert [(s.level, s.name, s.message, s.hardware_id, s.values) for s in got] == statuses
 
 
 @FAST
-@given(
-    statuses=st.lists(
-        st.tuples(
-            st.integers(0, 3), name_text, name_text, name_text, st.dictionaries(name_text, name_text, max_size=3)
-        ),
-        max_size=3,
-    ),
-    sec=st.integers(0, 2**31 - 1),
-    nanosec=st.integers(0, 999_999_999),
-)
+@given(statuses=diagnostic_statuses, sec=st.integers(0, 2**31 - 1), nanosec=st.integers(0, 999_999_999))
 def test_written_diagnostic_array_is_what_rclpy_reads(statuses, sec, nanosec):
     serialization = pytest.importorskip("rclpy.serialization")
-    from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
+    from diagnostic_msgs.msg import DiagnosticArray
 
     data = write_diagnostic_array(sec, nanosec, [RawDiagnosticStatus(*s) for s in statuses])
     msg = serialization.deserialize_message(data, DiagnosticArray)
@@ -288,13 +283,7 @@ def test_written_diagnostic_array_is_what_rclpy_reads(statuses, sec, nanosec):
     assert got == statuses
     assert [tuple(vars(s).values()) for s in read_diagnostic_array(data)] == statuses
     # same layout as rclpy's (its padding bytes are not zeroed, so only the length can be compared)
-    expected = DiagnosticArray(
-        status=[DiagnosticStatus(name=n, message=m, hardware_id=h) for _, n, m, h, _ in statuses]
-    )
-    for status, (level, *_, values) in zip(expected.status, statuses, strict=True):
-        status.level = bytes([level])
-        status.values = [KeyValue(key=k, value=v) for k, v in values.items()]
-    assert len(data) == len(serialization.serialize_message(expected))
+    assert len(data) == len(serialization.serialize_message(rclpy_diagnostic_array(statuses)))
 
 
 @pytest.mark.parametrize("encapsulation", [CDR_BE, CDR_LE, CDR2_BE, CDR2_LE])
