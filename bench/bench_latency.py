@@ -69,10 +69,11 @@ def stop_run(receiver: subprocess.Popen, node_proc: subprocess.Popen, node: obje
     rclpy.try_shutdown()
 
 
-def wait_for_subscriber(pub: object, settle_s: float, timeout_s: float = 30.0) -> None:
-    """Until the node under test has matched ``pub``, then ``settle_s`` more (past its start-up)."""
+def wait_for_subscribers(pubs: list, settle_s: float, timeout_s: float = 30.0) -> None:
+    """Until the node under test has matched every one of ``pubs``, then ``settle_s`` more (past
+    its start-up)."""
     deadline = time.time() + timeout_s
-    while pub.get_subscription_count() < 1 and time.time() < deadline:
+    while any(p.get_subscription_count() < 1 for p in pubs) and time.time() < deadline:
         time.sleep(0.05)
     time.sleep(settle_s)
 
@@ -157,7 +158,7 @@ def run_rate(
     rclpy.init()
     node = rclpy.create_node("latency_bench")
     pub = node.create_publisher(Imu, "imu", QoSProfile(depth=100, reliability=ReliabilityPolicy.RELIABLE))
-    wait_for_subscriber(pub, settle_s=1.0)  # imu_har
+    wait_for_subscribers([pub], settle_s=1.0)  # imu_har
 
     cpu0 = cpu_seconds(node_proc.pid)
     stamps = publish_imu_stream(pub, rate_hz, seconds)

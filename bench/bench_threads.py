@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench_latency import publish_imu_stream, wait_for_subscriber
+from bench_latency import publish_imu_stream, wait_for_subscribers
 from common import report
 
 OURS = ("imu_receiver", "imu_har_infer")
@@ -79,7 +79,7 @@ def run(imu_receive: str, rate_hz: float, seconds: float) -> dict:
 
     node.create_subscription(DiagnosticArray, "/diagnostics", on_diagnostics, 10)
     pub = node.create_publisher(Imu, "imu", QoSProfile(depth=100, reliability=ReliabilityPolicy.RELIABLE))
-    wait_for_subscriber(pub, settle_s=2.0)
+    wait_for_subscribers([pub], settle_s=2.0)
     t0, wakeups0 = _reading_after(node, readings, time.time())
     before, start = thread_cpu_ns(node_proc.pid), time.perf_counter()
     if rate_hz > 0:

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from bench_latency import completion_latencies, cpu_seconds, reexec_with_vision_msgs, stop_run
+from bench_latency import completion_latencies, cpu_seconds, reexec_with_vision_msgs, stop_run, wait_for_subscribers
 from bench_latency import rss_mb as rss_and_peak_mb
 from common import report
 
@@ -124,10 +124,7 @@ def run(
     node = rclpy.create_node("wearers_bench")
     qos = QoSProfile(depth=100, reliability=ReliabilityPolicy.RELIABLE)
     pubs = [node.create_publisher(Imu, f"/w{i}/imu", qos) for i in range(n)]
-    deadline = time.time() + 30
-    while any(p.get_subscription_count() < 1 for p in pubs) and time.time() < deadline:
-        time.sleep(0.05)
-    time.sleep(1.0)
+    wait_for_subscribers(pubs, settle_s=1.0)  # imu_har, every stream
 
     rng = np.random.default_rng(n)
     period = 1.0 / rate_hz
