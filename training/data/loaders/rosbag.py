@@ -63,8 +63,11 @@ def load_rosbag(
         if msg.results:
             labels.append((msg.header.stamp, msg.results[0][0]))
 
-    handlers = {(skeleton_topic, POINTCLOUD2): on_cloud, (label_topic, STRING): on_string}
-    handlers[(label_topic, CLASSIFICATION)] = on_classification
+    handlers = {
+        (skeleton_topic, POINTCLOUD2): on_cloud,
+        (label_topic, STRING): on_string,
+        (label_topic, CLASSIFICATION): on_classification,
+    }
     try:
         rec = read_imu(path, imu_topic, also=handlers)
     except RecordingError as exc:
