@@ -2,18 +2,32 @@
 
 A file may name a base with ``extends: <relative path>``; the two are merged key by key (the
 file wins). ``--set section.key=value`` overrides any entry from the command line. Unknown
-sections or keys are one-line errors, so a typo never silently falls back to a default.
+sections or keys are one-line errors, so a typo never silently falls back to a default; and
+every entry's type and range is checked when the config is loaded, so a bad value fails in a
+second, naming its key, not after the dataset was decoded and the teachers were trained.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import math
+import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from har_kd_ros import gaf
 from har_kd_ros.errors import first_line
+from training.data.datasets import DATASETS
+from training.data.protocols import PROTOCOLS, get_protocol
+from training.engine.objectives import schedule_problem
+from training.losses.acs import MODES as ACS_MODES
+from training.models.students import STUDENTS
+from training.models.teachers import GROUPS, TEACHERS
+from training.quantize import MODES as INT8_MODES
 
 CONFIG_DIR = Path(__file__).resolve().parent / "configs"
 
@@ -83,7 +97,105 @@ DEFAULTS: dict[str, Any] = {
 }
 
 METHODS = ("supervised", "teacher", "kd", "vskd", "pskd")
+LABEL_SOURCES = ("recorded", "teacher")
 FREE_FORM = {("dataset", "options")}  # loader options are the loader's business
+
+# An entry's type is its default's (an int default takes integers only, a float default any
+# finite number); these say what else a value must be. Entries whose default is None have no
+# type of their own: their rule says what they take.
+Rule = tuple[Callable[[Any], bool], str]
+
+
+def _one_of(options: Iterable[Any]) -> Rule:
+    options = tuple(options)
+    return (lambda v: v in options), "one of " + ", ".join("null" if o is None else repr(o) for o in options)
+
+
+def _at_least(low: float) -> Rule:
+    return (lambda v: v >= low), f">= {low}"
+
+
+def _above(low: float) -> Rule:
+    return (lambda v: v > low), f"> {low}"
+
+
+def _is_protocol(name: str) -> bool:
+    try:
+        get_protocol(name)
+    except ValueError:
+        return False
+    return True
+
+
+def _path_or_null() -> Rule:
+    return (lambda v: v is None or (isinstance(v, str) and v != "")), "a path or null"
+
+
+_RUN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_POSITIVE_INT, _POSITIVE, _WEIGHT = _at_least(1), _above(0), _at_least(0)
+# the losses scale by T^2: beyond ~1e154 that overflows a float, and past a few tens the soft
+# targets are uniform already
+_TEMPERATURE: Rule = ((lambda v: 0 < v <= 1000), "in (0, 1000]")
+RULES: dict[str, Rule] = {
+    # the name is a folder under ``out``: no separators, no "..", no hidden folder
+    "name": ((lambda v: _RUN_NAME.fullmatch(v) is not None), "letters, digits, '_', '.' or '-' (a folder name)"),
+    "method": _one_of(METHODS),
+    "seed": ((lambda v: 0 <= v < 2**32), "in [0, 2**32) (numpy's global seed)"),
+    "export": _path_or_null(),
+    "int8": _one_of((None, *INT8_MODES)),
+    "dataset.name": _one_of(DATASETS),
+    "dataset.root": _path_or_null(),
+    "dataset.protocol": (_is_protocol, f"one of {', '.join(map(repr, PROTOCOLS))} or 'loso_<subject>'"),
+    "dataset.val_fraction": ((lambda v: 0 <= v < 1), "in [0, 1)"),
+    "dataset.labels": _one_of(LABEL_SOURCES),
+    "window.rate_hz": _POSITIVE,
+    "window.window_samples": _at_least(2),
+    "window.hop_samples": _POSITIVE_INT,
+    "window.skeleton_frames": _POSITIVE_INT,
+    "window.max_gap_s": _POSITIVE,
+    "window.min_skeleton_coverage": ((lambda v: 0 <= v <= 1), "in [0, 1]"),
+    "gaf.method": _one_of(gaf.METHODS),
+    "gaf.image_size": _POSITIVE_INT,
+    "gaf.normalisation": _one_of(gaf.NORMALISATIONS),
+    "gaf.range": _POSITIVE,
+    "optim.epochs": _POSITIVE_INT,
+    "optim.batch_size": _POSITIVE_INT,
+    "optim.lr": _POSITIVE,
+    "optim.weight_decay": _WEIGHT,
+    "optim.threads": ((lambda v: 1 <= v <= 1024), "in [1, 1024]"),
+    "student.arch": _one_of(STUDENTS),
+    "student.init": _path_or_null(),
+    "teacher.kind": _one_of(TEACHERS),
+    "teacher.model": _path_or_null(),
+    "teacher.width": ((lambda v: v > 0 and v % GROUPS == 0), f"a positive multiple of {GROUPS} (GroupNorm groups)"),
+    "teacher.embedding": _POSITIVE_INT,
+    "teacher.epochs": _POSITIVE_INT,
+    "teacher.lr": _POSITIVE,
+    "teacher.batch_size": _POSITIVE_INT,
+    "kd.temperature": _TEMPERATURE,
+    "kd.ce": _WEIGHT,
+    "kd.kd": _WEIGHT,
+    **{f"dask.{k}": _WEIGHT for k in ("ce", "kd", "distance", "angle", "semantic")},
+    "dask.temperature": _TEMPERATURE,
+    "pskd.teachers": (
+        (lambda v: all(isinstance(k, str) and k in TEACHERS for k in v) and 0 < len(v) == len(set(v))),
+        f"a list of distinct teachers out of {sorted(TEACHERS)}",
+    ),
+    "pskd.tau": _POSITIVE,
+    "pskd.temperature": _TEMPERATURE,
+    **{f"pskd.{k}": _WEIGHT for k in ("semantic", "distance", "angle")},
+    "pskd.mode": _one_of(ACS_MODES),
+}
+_KINDS: dict[type, Rule] = {
+    bool: ((lambda v: isinstance(v, bool)), "true or false"),
+    int: ((lambda v: isinstance(v, int) and not isinstance(v, bool)), "an integer"),
+    float: (
+        (lambda v: isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)),
+        "a finite number",
+    ),
+    str: ((lambda v: isinstance(v, str) and v != ""), "a non-empty string"),
+    list: ((lambda v: isinstance(v, list)), "a list"),
+}
 
 
 class ConfigError(ValueError):
@@ -96,6 +208,8 @@ def _merge(base: dict, over: dict, where: str, strict: bool) -> dict:
         path = f"{where}.{key}" if where else key
         if strict and key not in base:
             raise ConfigError(f"config key '{path}': unknown (expected one of {sorted(base)})")
+        if isinstance(base.get(key), dict) and not isinstance(value, dict):
+            raise ConfigError(f"config key '{path}': expected a mapping, got {value!r}")
         if isinstance(value, dict) and isinstance(base.get(key), dict):
             free = tuple(path.split(".")) in FREE_FORM
             out[key] = _merge(base[key], value, path, strict=strict and not free)
@@ -122,8 +236,11 @@ def _read(path: Path, seen: tuple[Path, ...] = ()) -> dict:
     return _merge(_read(path.parent / base, (*seen, path)), raw, "", strict=False)
 
 
-def _parse_value(text: str) -> Any:
-    return yaml.safe_load(text)
+def _parse_value(key: str, text: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config key '{key}': {text!r} is not a YAML value ({first_line(exc)})") from None
 
 
 def load_config(path: str | Path | None = None, overrides: list[str] = ()) -> dict[str, Any]:
@@ -138,8 +255,40 @@ def load_config(path: str | Path | None = None, overrides: list[str] = ()) -> di
         parts = key.split(".")
         for part in parts[:-1]:
             cursor = cursor.setdefault(part, {})
-        cursor[parts[-1]] = _parse_value(value)
+        cursor[parts[-1]] = _parse_value(key, value)
         config = _merge(config, nested, "", strict=True)
-    if config["method"] not in METHODS:
-        raise ConfigError(f"config key 'method': expected one of {METHODS}, got {config['method']!r}")
+    config = copy.deepcopy(config)  # DEFAULTS itself when there is no file and no override
+    _check(config, DEFAULTS, "")
+    _check_together(config)
     return config
+
+
+def _check(config: dict[str, Any], defaults: dict[str, Any], where: str) -> None:
+    """Every entry against its default's type and its rule; numbers written as strings ("1e-3",
+    which PyYAML reads as a string: YAML 1.1 wants "1.0e-3") become numbers."""
+    for key, default in defaults.items():
+        path = f"{where}.{key}" if where else key
+        value = config[key]
+        if isinstance(default, dict):
+            if tuple(path.split(".")) not in FREE_FORM:
+                _check(value, default, path)
+            continue
+        if isinstance(default, float) and isinstance(value, str):
+            with contextlib.suppress(ValueError):  # the type check below names it
+                value = config[key] = float(value)
+        for test, expected in filter(None, (_KINDS.get(type(default)), RULES.get(path))):
+            if not test(value):
+                raise ConfigError(f"config key '{path}': expected {expected}, got {value!r}")
+
+
+def _check_together(config: dict[str, Any]) -> None:
+    """Rules that tie entries to each other."""
+    if config["gaf"]["image_size"] > config["window"]["window_samples"]:
+        raise ConfigError(
+            f"config key 'gaf.image_size': expected <= window.window_samples "
+            f"({config['window']['window_samples']}), got {config['gaf']['image_size']}"
+        )
+    p = config["pskd"]
+    problem = schedule_problem(p["schedule"], p["teachers"])
+    if problem:
+        raise ConfigError(f"config key 'pskd.schedule': {problem}")

@@ -134,9 +134,7 @@ def relabel_by_teacher(paired, teacher):
 def prepare(config: dict[str, Any], cache: bool = True) -> Prepared:
     recordings = load_recordings(config, cache)
     teacher = onnx_teacher(config)
-    by_teacher = config["dataset"]["labels"] == "teacher"
-    if config["dataset"]["labels"] not in ("recorded", "teacher"):
-        raise ValueError(f"dataset.labels: expected 'recorded' or 'teacher', got {config['dataset']['labels']!r}")
+    by_teacher = config["dataset"]["labels"] == "teacher"  # or "recorded" (load_config checked it)
     if by_teacher and teacher is None:
         raise ValueError("dataset.labels: 'teacher' needs teacher.model (an exported skeleton teacher .onnx)")
     labels = teacher.labels if by_teacher else label_names_of(config, recordings)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+MODES = ("static", "dynamic")
+
 
 class _Calibration:
     """A calibration reader over named model inputs (aligned on axis 0), batch by batch."""
@@ -44,7 +46,7 @@ def quantize_int8(
         quantize_dynamic(str(onnx_in), str(onnx_out), weight_type=QuantType.QInt8)
         return onnx_out
     if mode != "static":
-        raise ValueError(f"int8: expected 'static' or 'dynamic', got {mode!r}")
+        raise ValueError(f"int8: expected one of {MODES}, got {mode!r}")
     if calibration is None or len(calibration) == 0:
         raise ValueError("calibration: static INT8 needs model inputs to calibrate on")
     inputs = calibration if isinstance(calibration, dict) else {input_name: calibration}

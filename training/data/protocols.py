@@ -67,6 +67,8 @@ PROTOCOLS: dict[str, Protocol] = {
 
 
 def leave_one_subject_out(subject: str) -> Protocol:
+    if not subject:
+        raise ValueError("protocol: expected loso_<subject>, got no subject after 'loso_'")
     return Protocol(f"loso_{subject}", f"subject {subject} tests, all others train", lambda r: r.subject == subject)
 
 

@@ -9,6 +9,8 @@ teacher's output for that very time span.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
+from typing import Any
 
 import torch
 from torch import nn
@@ -40,6 +42,30 @@ class DASKObjective(nn.Module):
         return loss, logits, parts
 
 
+def schedule_problem(stages: Any, teachers: Sequence[str]) -> str | None:
+    """What is wrong with a PSKD schedule as a config writes it (a list of ``{until, teachers}``
+    stages), or None: each stage lasts until a fraction of the epochs, the fractions increase
+    to 1.0, and a stage's teachers are among ``teachers``."""
+    form = "{until: fraction of the epochs, teachers: [names]}"
+    if not isinstance(stages, list) or not stages:
+        return f"expected a list of stages {form}, got {stages!r}"
+    for i, stage in enumerate(stages):
+        if not (isinstance(stage, dict) and set(stage) == {"until", "teachers"}):
+            return f"stage {i}: expected {form}, got {stage!r}"
+        until, names = stage["until"], stage["teachers"]
+        if isinstance(until, bool) or not isinstance(until, int | float) or not 0 < until <= 1:
+            return f"stage {i}: expected 'until' in (0, 1], got {until!r}"
+        if not (isinstance(names, list) and all(isinstance(k, str) for k in names)):
+            return f"stage {i}: expected 'teachers' as a list of names, got {names!r}"
+        unknown = sorted(set(names) - set(teachers))
+        if unknown:
+            return f"stage {i}: teachers {unknown} are not in pskd.teachers {list(teachers)}"
+    untils = [stage["until"] for stage in stages]
+    if untils[-1] != 1 or any(a >= b for a, b in itertools.pairwise(untils)):
+        return f"expected stages with increasing 'until', the last one 1.0, got {untils}"
+    return None
+
+
 class PSKDObjective(nn.Module):
     """Several frozen teachers, admitted stage by stage (``schedule``), combined per sample by ACS."""
 
@@ -54,11 +80,9 @@ class PSKDObjective(nn.Module):
         weights: ACSWeights,
     ):
         super().__init__()
-        unknown = sorted({k for _, names in schedule for k in names} - set(teachers))
-        if unknown:
-            raise ValueError(f"pskd.schedule: teachers {unknown} are not in pskd.teachers {teachers}")
-        if not schedule or schedule[-1][0] < 1.0 or any(a[0] >= b[0] for a, b in itertools.pairwise(schedule)):
-            raise ValueError("pskd.schedule: expected stages with increasing 'until', the last one 1.0")
+        problem = schedule_problem([{"until": u, "teachers": sorted(n)} for u, n in schedule], teachers)
+        if problem:
+            raise ValueError(f"pskd.schedule: {problem}")
         self.model = model
         self.teachers = list(teachers)
         self.schedule = schedule

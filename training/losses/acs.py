@@ -33,6 +33,8 @@ from training.losses.kd import soft_target_kd
 from training.losses.rkd import rkd_angle, rkd_distance
 from training.losses.semantic import SemanticLoss
 
+MODES = ("adaptive", "uniform")
+
 
 @dataclass(frozen=True)
 class ACSWeights:
@@ -57,8 +59,8 @@ def acs_weights(
     ``teacher_logits`` is (K, N, C); ``available`` (K, N) says which teacher has an input for
     which sample in the current stage.
     """
-    if mode not in ("adaptive", "uniform"):
-        raise ValueError(f"mode: expected 'adaptive' or 'uniform', got {mode!r}")
+    if mode not in MODES:
+        raise ValueError(f"mode: expected one of {MODES}, got {mode!r}")
     if tau <= 0:
         raise ValueError(f"tau: expected > 0, got {tau}")
     with torch.no_grad():

@@ -18,6 +18,7 @@ from har_kd_ros.skeleton import CANONICAL_JOINTS
 from training.models.head import EmbeddingHead
 
 GRAVITY = 9.80665
+GROUPS = 8  # GroupNorm groups: a teacher's width is a multiple of this
 
 
 class _TemporalBlock(nn.Module):
@@ -28,15 +29,15 @@ class _TemporalBlock(nn.Module):
         pad = 2 * dilation
         self.body = nn.Sequential(
             nn.Conv1d(cin, cout, 5, stride, pad, dilation=dilation, bias=False),
-            nn.GroupNorm(8, cout),
+            nn.GroupNorm(GROUPS, cout),
             nn.ReLU(inplace=True),
             nn.Conv1d(cout, cout, 5, 1, pad, dilation=dilation, bias=False),
-            nn.GroupNorm(8, cout),
+            nn.GroupNorm(GROUPS, cout),
         )
         self.skip = (
             nn.Identity()
             if cin == cout and stride == 1
-            else nn.Sequential(nn.Conv1d(cin, cout, 1, stride, bias=False), nn.GroupNorm(8, cout))
+            else nn.Sequential(nn.Conv1d(cin, cout, 1, stride, bias=False), nn.GroupNorm(GROUPS, cout))
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
