@@ -6,8 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from training.config import ConfigError
-from training.data.loaders import DatasetError
+from training.values import parse_yaml
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL = REPO / "har_kd_ros" / "models" / "student_default.onnx"
@@ -24,18 +23,6 @@ def _add_dataset_args(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _literal(text: str) -> object:
-    """'2' -> 2, '0.5' -> 0.5, 'true'/'false' -> bool, anything else stays a string."""
-    if text.lower() in ("true", "false"):
-        return text.lower() == "true"
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            pass
-    return text
-
-
 def _load(args: argparse.Namespace):
     from training.data.datasets import load_dataset
 
@@ -44,7 +31,10 @@ def _load(args: argparse.Namespace):
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise ValueError(f"--option: expected KEY=VALUE, got {item!r}")
-        options[key] = _literal(value)
+        try:
+            options[key] = parse_yaml(value)
+        except ValueError as exc:
+            raise ValueError(f"--option {key}: {exc}") from None
     return load_dataset(args.dataset, args.root, cache=not args.no_cache, **options)
 
 
@@ -157,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     args.argv = argv  # recorded in the model card: the command that reproduces it
     try:
         return args.func(args)
-    except (DatasetError, ConfigError, ValueError, FileNotFoundError) as exc:
+    except (ValueError, FileNotFoundError) as exc:  # ConfigError, DatasetError, RecordingError are ValueErrors
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

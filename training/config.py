@@ -9,11 +9,9 @@ second, naming its key, not after the dataset was decoded and the teachers were 
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +19,14 @@ import yaml
 
 from har_kd_ros import gaf
 from har_kd_ros.errors import first_line
-from training.data.datasets import DATASETS
+from training.data.datasets import DATASETS, check_options
 from training.data.protocols import PROTOCOLS, get_protocol
 from training.engine.objectives import schedule_problem
 from training.losses.acs import MODES as ACS_MODES
 from training.models.students import STUDENTS
 from training.models.teachers import GROUPS, TEACHERS
 from training.quantize import MODES as INT8_MODES
+from training.values import Rule, like_default, parse_yaml
 
 CONFIG_DIR = Path(__file__).resolve().parent / "configs"
 
@@ -103,7 +102,6 @@ FREE_FORM = {("dataset", "options")}  # loader options are the loader's business
 # An entry's type is its default's (an int default takes integers only, a float default any
 # finite number); these say what else a value must be. Entries whose default is None have no
 # type of their own: their rule says what they take.
-Rule = tuple[Callable[[Any], bool], str]
 
 
 def _one_of(options: Iterable[Any]) -> Rule:
@@ -186,16 +184,6 @@ RULES: dict[str, Rule] = {
     **{f"pskd.{k}": _WEIGHT for k in ("semantic", "distance", "angle")},
     "pskd.mode": _one_of(ACS_MODES),
 }
-_KINDS: dict[type, Rule] = {
-    bool: ((lambda v: isinstance(v, bool)), "true or false"),
-    int: ((lambda v: isinstance(v, int) and not isinstance(v, bool)), "an integer"),
-    float: (
-        (lambda v: isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)),
-        "a finite number",
-    ),
-    str: ((lambda v: isinstance(v, str) and v != ""), "a non-empty string"),
-    list: ((lambda v: isinstance(v, list)), "a list"),
-}
 
 
 class ConfigError(ValueError):
@@ -238,9 +226,9 @@ def _read(path: Path, seen: tuple[Path, ...] = ()) -> dict:
 
 def _parse_value(key: str, text: str) -> Any:
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"config key '{key}': {text!r} is not a YAML value ({first_line(exc)})") from None
+        return parse_yaml(text)
+    except ValueError as exc:
+        raise ConfigError(f"config key '{key}': {exc}") from None
 
 
 def load_config(path: str | Path | None = None, overrides: list[str] = ()) -> dict[str, Any]:
@@ -264,8 +252,7 @@ def load_config(path: str | Path | None = None, overrides: list[str] = ()) -> di
 
 
 def _check(config: dict[str, Any], defaults: dict[str, Any], where: str) -> None:
-    """Every entry against its default's type and its rule; numbers written as strings ("1e-3",
-    which PyYAML reads as a string: YAML 1.1 wants "1.0e-3") become numbers."""
+    """Every entry against its default's type (training.values.like_default) and its rule."""
     for key, default in defaults.items():
         path = f"{where}.{key}" if where else key
         value = config[key]
@@ -273,16 +260,22 @@ def _check(config: dict[str, Any], defaults: dict[str, Any], where: str) -> None
             if tuple(path.split(".")) not in FREE_FORM:
                 _check(value, default, path)
             continue
-        if isinstance(default, float) and isinstance(value, str):
-            with contextlib.suppress(ValueError):  # the type check below names it
-                value = config[key] = float(value)
-        for test, expected in filter(None, (_KINDS.get(type(default)), RULES.get(path))):
-            if not test(value):
-                raise ConfigError(f"config key '{path}': expected {expected}, got {value!r}")
+        value, expected = like_default(value, default)
+        if expected is None and path in RULES:
+            test, rule = RULES[path]
+            expected = None if test(value) else rule
+        if expected is not None:
+            raise ConfigError(f"config key '{path}': expected {expected}, got {value!r}")
+        config[key] = value
 
 
 def _check_together(config: dict[str, Any]) -> None:
     """Rules that tie entries to each other."""
+    ds = config["dataset"]
+    try:
+        ds["options"] = check_options(ds["name"], ds["options"])
+    except ValueError as exc:
+        raise ConfigError(f"config key 'dataset.options': {exc}") from None
     if config["gaf"]["image_size"] > config["window"]["window_samples"]:
         raise ConfigError(
             f"config key 'gaf.image_size': expected <= window.window_samples "

@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 
@@ -72,3 +74,11 @@ def test_bad_arguments():
         generate_dataset(activities=("flying",))
     with pytest.raises(ValueError, match="sensor_side"):
         generate_dataset(sensor_side="x")
+    for kwargs, message in (
+        ({"n_subjects": 0}, "n_subjects: expected at least 1, got 0"),
+        ({"trials": -1}, "trials: expected at least 1, got -1"),
+        ({"activities": ()}, "activities: expected at least 1, got 0"),
+        ({"seed": -5}, "seed: expected >= 0, got -5"),
+    ):
+        with pytest.raises(ValueError, match=re.escape(message)):
+            generate_dataset(**kwargs)

@@ -465,6 +465,11 @@ def generate_dataset(
     sensor_side: str = "r",
 ) -> list[Recording]:
     """``n_subjects x len(activities) x trials`` paired recordings, deterministic in ``seed``."""
+    for name, value in (("n_subjects", n_subjects), ("trials", trials), ("activities", len(activities))):
+        if value < 1:
+            raise ValueError(f"{name}: expected at least 1, got {value}")
+    if seed < 0:
+        raise ValueError(f"seed: expected >= 0, got {seed}")
     if sensor_side not in ("l", "r"):
         raise ValueError(f"sensor_side: expected 'l' or 'r', got {sensor_side!r}")
     unknown = [a for a in activities if a not in MOTIONS]

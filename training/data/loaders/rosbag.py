@@ -42,6 +42,8 @@ def load_rosbag(
     label_hold_s: float = 5.0,
 ) -> Recording:
     path = Path(path)
+    if not label_hold_s > 0:
+        raise DatasetError(f"label_hold_s: expected > 0 (seconds a label holds), got {label_hold_s}")
     n_joints = len(get_topology(topology).joints)
     frames, frame_t, labels = [], [], []
 
