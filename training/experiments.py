@@ -112,6 +112,11 @@ def run_suite(
     if suite not in SUITES:
         raise ValueError(f"suite: expected one of {sorted(SUITES)}, got {suite!r}")
     order = [v.name for v in SUITES[suite]()]
+    unknown = sorted(set(only or ()) - set(order))
+    if unknown:
+        raise ValueError(f"only: {unknown} are not variants of the {suite} suite (it has {order})")
+    if jobs < 1:
+        raise ValueError(f"jobs: expected >= 1, got {jobs}")
     variants = [v for v in SUITES[suite]() if not only or v.name in only]
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

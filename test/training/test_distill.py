@@ -148,6 +148,13 @@ def test_distillation_runs_end_to_end(shared, method):
     assert set(result["teacher_test_accuracy"]) == ({"acc", "fusion", "skeleton"} if method == "pskd" else {"skeleton"})
 
 
+def test_resume_without_a_checkpoint_says_so_and_trains_from_the_start(shared, capsys):
+    result = run(load_config(f"{CONFIGS}/supervised.yaml", [*shared, "name=never_started"]), resume=True)
+    assert f"resume: no {Path(result['run_dir']) / 'last.pt'} to continue from" in capsys.readouterr().err
+    lines = (Path(result["run_dir"]) / "metrics.csv").read_text().splitlines()
+    assert [line.split(",")[0] for line in lines[1:]] == ["1", "2", "3", "4"]
+
+
 def test_interrupted_training_resumes_to_the_same_result(shared, monkeypatch):
     straight = run(load_config(f"{CONFIGS}/vskd.yaml", [*shared, "name=straight"]))
     calls = {"n": 0}

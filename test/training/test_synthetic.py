@@ -82,3 +82,7 @@ def test_bad_arguments():
     ):
         with pytest.raises(ValueError, match=re.escape(message)):
             generate_dataset(**kwargs)
+    with pytest.raises(ValueError, match="segment_s: expected a positive number of seconds, got nan"):
+        generate_stream(ACTIVITIES, segment_s=float("nan"))
+    with pytest.raises(ValueError, match="activities: expected at least one"):
+        generate_stream(())

@@ -119,6 +119,10 @@ def test_bundled_student_beats_chance_on_unseen_subjects(default_student):
         (["run", "--set", "optim.epoch=3"], "error: config key 'optim.epoch': unknown"),
         (["run", "--set", "method=magic"], "error: config key 'method'"),
         (["run", "--config", "nope.yaml"], "error: "),
+        (["experiments", "--only", "vskd", "pskdd"], "error: only: ['pskdd'] are not variants of the synthetic suite"),
+        (["experiments", "--jobs", "0"], "error: jobs: expected >= 1, got 0"),
+        (["demo-recording", "--segment", "0"], "error: segment_s: expected a positive number of seconds, got 0.0"),
+        (["demo-recording", "--activities", "walking,flying"], "error: activity: expected one of"),
     ],
 )
 def test_cli_errors_are_one_line(capsys, argv, start):

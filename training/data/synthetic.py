@@ -17,6 +17,7 @@ given the seed.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -503,6 +504,10 @@ def generate_stream(
     """
     if skeleton_topology not in ("mediapipe_pose", "canonical"):
         raise ValueError(f"skeleton_topology: expected 'mediapipe_pose' or 'canonical', got {skeleton_topology!r}")
+    if not activities:
+        raise ValueError("activities: expected at least one")
+    if not (math.isfinite(segment_s) and segment_s > 0):
+        raise ValueError(f"segment_s: expected a positive number of seconds, got {segment_s}")
     root = np.random.default_rng([seed, subject_index])
     subject = make_subject(root, subject_index, left_handed_p=0.0)
     acc, acc_t, gyro, segments, skeleton, skeleton_t = [], [], [], [], [], []

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import os
 import random
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -142,6 +143,8 @@ def fit(
         best_acc, best_epoch, start = state["best_acc"], state["best_epoch"], state["epoch"] + 1
         best_state = torch.load(folder / "best.pt", map_location="cpu", weights_only=True)
         history = run.read_history() if run is not None else []
+    elif resume and ctx.is_main:  # a mistyped --out or config must not pass for a continued run
+        print(f"resume: no {last_path} to continue from, training from the first epoch", file=sys.stderr)
     bar = tqdm(
         range(start, config.epochs + 1),
         desc=f"{type(objective).__name__} {type(model).__name__}",
