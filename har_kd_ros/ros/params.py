@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rcl_interfaces.msg import FloatingPointRange, IntegerRange, ParameterDescriptor
+from rclpy.exceptions import ParameterUninitializedException
 from rclpy.node import Node
 
 
@@ -32,7 +33,13 @@ def declare(node: Node, spec: list[tuple[str, Any, str, dict[str, Any]]]) -> dic
             else:
                 descriptor.integer_range = int_range(lo, hi)
         node.declare_parameter(name, default, descriptor)
-        values[name] = node.get_parameter(name).value
+        try:
+            values[name] = node.get_parameter(name).value
+        except ParameterUninitializedException:  # '-p name:=[]' or 'name: []': an empty list has no type
+            raise ValueError(
+                f"{name}: got an empty value (an empty list has no type); expected {type(default).__name__} "
+                f"like the default {default!r}"
+            ) from None
         if "choices" in extras and values[name] not in extras["choices"]:
             raise ValueError(f"{name}: expected one of {tuple(extras['choices'])}, got {values[name]!r}")
     return values

@@ -204,6 +204,7 @@ def test_bad_model_exits_non_zero_with_one_line(procs, tmp_path, problem):
         ("min_confidence:=high", "expecting type"),
         ("imu_topics:=[/a/imu, /a/imu]", "imu_topics: expected distinct topics"),
         ("wearers:=[9lives]", "wearers: '9lives' is not a valid relative ROS namespace"),
+        ("imu_topics:=[]", "imu_topics: got an empty value (an empty list has no type); expected list like"),
     ],
 )
 def test_bad_parameter_exits_with_one_line(procs, param, reason):
