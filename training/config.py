@@ -99,10 +99,6 @@ METHODS = ("supervised", "teacher", "kd", "vskd", "pskd")
 LABEL_SOURCES = ("recorded", "teacher")
 FREE_FORM = {("dataset", "options")}  # loader options are the loader's business
 
-# An entry's type is its default's (an int default takes integers only, a float default any
-# finite number); these say what else a value must be. Entries whose default is None have no
-# type of their own: their rule says what they take.
-
 
 def _one_of(options: Iterable[Any]) -> Rule:
     options = tuple(options)
@@ -134,6 +130,9 @@ _POSITIVE_INT, _POSITIVE, _WEIGHT = _at_least(1), _above(0), _at_least(0)
 # the losses scale by T^2: beyond ~1e154 that overflows a float, and past a few tens the soft
 # targets are uniform already
 _TEMPERATURE: Rule = ((lambda v: 0 < v <= 1000), "in (0, 1000]")
+# An entry's type is its default's (an int default takes integers only, a float default any
+# finite number); these say what else a value must be. Entries whose default is None have no
+# type of their own: their rule says what they take.
 RULES: dict[str, Rule] = {
     # the name is a folder under ``out``: no separators, no "..", no hidden folder
     "name": ((lambda v: _RUN_NAME.fullmatch(v) is not None), "letters, digits, '_', '.' or '-' (a folder name)"),
