@@ -23,7 +23,8 @@ FLOAT32_MAX = float(np.finfo(np.float32).max)
 _MIN_VECTOR = 16
 
 
-def _check_rate_window_hop(rate_hz: float, window_samples: int, hop_samples: int) -> None:
+def check_rate_window_hop(rate_hz: float, window_samples: int, hop_samples: int) -> None:
+    """ValueError ``"<name>: expected ..., got ..."`` for a rate, window or hop no window can have."""
     if not (math.isfinite(rate_hz) and rate_hz > 0):
         raise ValueError(f"rate_hz: expected a positive finite rate, got {rate_hz}")
     if window_samples < 2:
@@ -114,7 +115,7 @@ def uniform_windows(
     max_gap_s: float = math.inf,
 ) -> Windows:
     """All windows of a recording, as :class:`StreamingWindow` would emit them online."""
-    _check_rate_window_hop(rate_hz, window_samples, hop_samples)
+    check_rate_window_hop(rate_hz, window_samples, hop_samples)
     t, values, _ = clean_stream(t, values)
     channels = values.shape[1] if values.ndim == 2 else 0
     data, starts, ends = [], [], []
@@ -177,7 +178,7 @@ class StreamingWindow:
     stats: StreamStats = field(default_factory=StreamStats)
 
     def __post_init__(self) -> None:
-        _check_rate_window_hop(self.rate_hz, self.window_samples, self.hop_samples)
+        check_rate_window_hop(self.rate_hz, self.window_samples, self.hop_samples)
         if not self.max_gap_s > 0:
             raise ValueError(f"max_gap_s: expected > 0, got {self.max_gap_s}")
         self._period = 1.0 / self.rate_hz

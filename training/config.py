@@ -19,6 +19,7 @@ import yaml
 
 from har_kd_ros import gaf
 from har_kd_ros.errors import first_line
+from har_kd_ros.window import check_rate_window_hop
 from training.data.datasets import DATASETS, check_options
 from training.data.protocols import PROTOCOLS, get_protocol
 from training.engine.objectives import schedule_problem
@@ -121,33 +122,28 @@ def _is_protocol(name: str) -> bool:
     return True
 
 
-def _path_or_null() -> Rule:
-    return (lambda v: v is None or (isinstance(v, str) and v != "")), "a path or null"
-
-
 _RUN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _POSITIVE_INT, _POSITIVE, _WEIGHT = _at_least(1), _above(0), _at_least(0)
 # the losses scale by T^2: beyond ~1e154 that overflows a float, and past a few tens the soft
 # targets are uniform already
 _TEMPERATURE: Rule = ((lambda v: 0 < v <= 1000), "in (0, 1000]")
+_PATH_OR_NULL: Rule = ((lambda v: v is None or (isinstance(v, str) and v != "")), "a path or null")
 # An entry's type is its default's (an int default takes integers only, a float default any
 # finite number); these say what else a value must be. Entries whose default is None have no
-# type of their own: their rule says what they take.
+# type of their own: their rule says what they take. The window's rate, length and hop are
+# checked by har_kd_ros.window's own check (_check_together).
 RULES: dict[str, Rule] = {
     # the name is a folder under ``out``: no separators, no "..", no hidden folder
     "name": ((lambda v: _RUN_NAME.fullmatch(v) is not None), "letters, digits, '_', '.' or '-' (a folder name)"),
     "method": _one_of(METHODS),
     "seed": ((lambda v: 0 <= v < 2**32), "in [0, 2**32) (numpy's global seed)"),
-    "export": _path_or_null(),
+    "export": _PATH_OR_NULL,
     "int8": _one_of((None, *INT8_MODES)),
     "dataset.name": _one_of(DATASETS),
-    "dataset.root": _path_or_null(),
+    "dataset.root": _PATH_OR_NULL,
     "dataset.protocol": (_is_protocol, f"one of {', '.join(map(repr, PROTOCOLS))} or 'loso_<subject>'"),
     "dataset.val_fraction": ((lambda v: 0 <= v < 1), "in [0, 1)"),
     "dataset.labels": _one_of(LABEL_SOURCES),
-    "window.rate_hz": _POSITIVE,
-    "window.window_samples": _at_least(2),
-    "window.hop_samples": _POSITIVE_INT,
     "window.skeleton_frames": _POSITIVE_INT,
     "window.max_gap_s": _POSITIVE,
     "window.min_skeleton_coverage": ((lambda v: 0 <= v <= 1), "in [0, 1]"),
@@ -161,9 +157,9 @@ RULES: dict[str, Rule] = {
     "optim.weight_decay": _WEIGHT,
     "optim.threads": ((lambda v: 1 <= v <= 1024), "in [1, 1024]"),
     "student.arch": _one_of(STUDENTS),
-    "student.init": _path_or_null(),
+    "student.init": _PATH_OR_NULL,
     "teacher.kind": _one_of(TEACHERS),
-    "teacher.model": _path_or_null(),
+    "teacher.model": _PATH_OR_NULL,
     "teacher.width": ((lambda v: v > 0 and v % GROUPS == 0), f"a positive multiple of {GROUPS} (GroupNorm groups)"),
     "teacher.embedding": _POSITIVE_INT,
     "teacher.epochs": _POSITIVE_INT,
@@ -270,6 +266,12 @@ def _check(config: dict[str, Any], defaults: dict[str, Any], where: str) -> None
 
 def _check_together(config: dict[str, Any]) -> None:
     """Rules that tie entries to each other."""
+    w = config["window"]
+    try:
+        check_rate_window_hop(w["rate_hz"], w["window_samples"], w["hop_samples"])
+    except ValueError as exc:  # "<name>: expected ..., got ..."
+        name, _, problem = str(exc).partition(": ")
+        raise ConfigError(f"config key 'window.{name}': {problem}") from None
     ds = config["dataset"]
     try:
         ds["options"] = check_options(ds["name"], ds["options"])
