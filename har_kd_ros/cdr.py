@@ -36,6 +36,8 @@ _IMU_DOUBLES = 37
 # index of each channel among the Imu's 37 doubles: orientation (4), its covariance (9),
 # angular_velocity (3), its covariance (9), linear_acceleration (3), its covariance (9)
 CHANNEL_INDEX = {"gyro_x": 13, "gyro_y": 14, "gyro_z": 15, "acc_x": 25, "acc_y": 26, "acc_z": 27}
+# REP 145: a covariance whose first element is -1 says the driver does not provide that vector
+_GYRO_COVARIANCE = 16
 _STAMP = {order: struct.Struct(f"{order}iI") for order in "<>"}
 _U32 = {order: struct.Struct(f"{order}I") for order in "<>"}
 _F64 = {order: struct.Struct(f"{order}d") for order in "<>"}
@@ -134,6 +136,10 @@ def _stamped(data: bytes, what: str) -> tuple[Header, _Cursor]:
     return Header(sec + nanosec * 1e-9, frame_id), c
 
 
+class MissingGyroscopeError(ValueError):
+    """An Imu whose driver says it has no angular velocity, read for a model that needs it."""
+
+
 class ImuCdrReader:
     """Reads (stamp seconds, frame_id, the card's channels) from one serialized sensor_msgs/Imu."""
 
@@ -144,6 +150,7 @@ class ImuCdrReader:
                 f"channels: {unknown} cannot be read from sensor_msgs/Imu (known: {sorted(CHANNEL_INDEX)})"
             )
         self._index = tuple(CHANNEL_INDEX[c] for c in channels)
+        self._needs_gyro = any(c.startswith("gyro_") for c in channels)
         self._doubles = {order: struct.Struct(f"{order}{_IMU_DOUBLES}d") for order in "<>"}
 
     def read(self, data: bytes) -> tuple[float, str, tuple[float, ...]]:
@@ -154,6 +161,8 @@ class ImuCdrReader:
         if offset + body.size > len(data):
             raise ValueError(f"serialized Imu: expected {offset + body.size} bytes, got {len(data)} (truncated)")
         doubles = body.unpack_from(data, offset)
+        if self._needs_gyro and doubles[_GYRO_COVARIANCE] == -1.0:
+            raise MissingGyroscopeError("Imu without angular_velocity (angular_velocity_covariance[0] = -1, REP 145)")
         return header.stamp, header.frame_id, tuple(doubles[i] for i in self._index)
 
 

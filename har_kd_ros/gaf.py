@@ -5,7 +5,8 @@ For one channel rescaled to x' in [-1, 1] and phi = arccos(x'):
 * GASF ("summation"):  G[i, j] = cos(phi_i + phi_j) = x'_i x'_j - s_i s_j
 * GADF ("difference"): G[i, j] = sin(phi_i - phi_j) = s_i x'_j - x'_i s_j
 
-with s = sqrt(1 - x'^2). Channels (acc x, y, z) become image channels, as in VSKD.
+with s = sqrt(1 - x'^2). Channels (acc x, y, z, and gyro x, y, z where a card asks for them)
+become image channels, as in VSKD.
 
 The series is first shortened to ``image_size`` by piecewise aggregate approximation (PAA)
 with the same segment bounds as ``pyts`` (non-overlapping, integer-truncated), then rescaled either per window (``normalisation="window"``, the pyts behaviour:
@@ -27,6 +28,7 @@ import numpy as np
 
 Method = Literal["summation", "difference"]
 Normalisation = Literal["window", "fixed"]
+ValueRange = tuple[float, float] | tuple[tuple[float, float], ...]
 
 METHODS: tuple[str, ...] = ("summation", "difference")
 NORMALISATIONS: tuple[str, ...] = ("window", "fixed")
@@ -56,12 +58,31 @@ def paa_matrix(n_timestamps: int, image_size: int) -> np.ndarray:
     return matrix
 
 
+def range_bounds(value_range: ValueRange | None, channels: int) -> tuple[np.ndarray | float, np.ndarray | float]:
+    """(low, high) of a fixed range: scalars for one ``(low, high)`` shared by every channel, or
+    (C, 1) columns for one ``(low, high)`` per channel (accelerometer and gyroscope differ)."""
+    bounds = np.asarray(value_range if value_range is not None else (), dtype=np.float64)
+    if bounds.shape == (2,):
+        lo, hi = float(bounds[0]), float(bounds[1])
+    elif bounds.shape == (channels, 2):
+        lo, hi = bounds[:, :1], bounds[:, 1:]
+    else:
+        raise ValueError(
+            f"value_range: expected (low, high) or one (low, high) per channel ({channels}) for fixed "
+            f"normalisation, got {value_range}"
+        )
+    if not (np.all(np.isfinite(bounds)) and np.all(hi > lo)):
+        raise ValueError(f"value_range: expected finite bounds with high > low, got {value_range}")
+    return lo, hi
+
+
 def rescale(
     x: np.ndarray,
     normalisation: Normalisation = "window",
-    value_range: tuple[float, float] | None = None,
+    value_range: ValueRange | None = None,
 ) -> np.ndarray:
-    """Rescale (..., W) series to [-1, 1] per series (``window``) or from ``value_range`` (``fixed``)."""
+    """Rescale (..., C, W) series to [-1, 1] per series (``window``) or from ``value_range``
+    (``fixed``: one range for all channels, or one per channel)."""
     # As (x - mid) / half_span, with mid and half_span formed from halves: hi - lo or 2 x would
     # overflow for finite inputs near the float64 limit, and this is no slower.
     if normalisation == "window":
@@ -73,11 +94,7 @@ def rescale(
         scaled = (x - (hi + lo)) / np.where(flat, 1.0, half_span)
         return np.where(flat, 0.0, np.clip(scaled, -1.0, 1.0))
     if normalisation == "fixed":
-        if value_range is None or len(value_range) != 2 or not value_range[1] > value_range[0]:
-            raise ValueError(
-                f"value_range: expected (low, high) with high > low for fixed normalisation, got {value_range}"
-            )
-        lo, hi = (0.5 * float(v) for v in value_range)
+        lo, hi = (0.5 * b for b in range_bounds(value_range, x.shape[-2] if x.ndim >= 2 else 1))
         return np.clip((x - (hi + lo)) * (1.0 / (hi - lo)), -1.0, 1.0)
     raise ValueError(f"normalisation: expected one of {NORMALISATIONS}, got {normalisation!r}")
 
@@ -87,7 +104,7 @@ def gaf(
     method: Method = "summation",
     image_size: int | None = None,
     normalisation: Normalisation = "window",
-    value_range: tuple[float, float] | None = None,
+    value_range: ValueRange | None = None,
 ) -> np.ndarray:
     """GAF images of IMU windows.
 
@@ -96,7 +113,8 @@ def gaf(
         method: ``summation`` (GASF) or ``difference`` (GADF).
         image_size: side S of the image; None keeps S = W (no PAA).
         normalisation: ``window`` (per window and channel min-max) or ``fixed``.
-        value_range: (low, high) sensor range in the input's units, for ``fixed``.
+        value_range: for ``fixed``: (low, high) sensor range in the input's units, or one
+            (low, high) per channel (m/s^2 for the accelerometer, rad/s for the gyroscope).
 
     Returns:
         float32 (C, S, S) or (N, C, S, S), values in [-1, 1].

@@ -19,13 +19,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from har_kd_ros.channels import CHANNELS, UNITS, uses_gyro
 from har_kd_ros.gaf import METHODS, NORMALISATIONS
 from har_kd_ros.skeleton import CANONICAL_JOINTS
 
 SCHEMA_VERSION = 1
 MODALITIES = ("imu_gaf", "skeleton")
 GRAVITY = ("included", "removed")
-ACC_UNITS = ("m/s^2",)
+ACC_UNITS = (UNITS["acc"],)
+GYRO_UNITS = (UNITS["gyro"],)
 
 
 class ModelCardError(ValueError):
@@ -47,13 +49,15 @@ class ModelCard:
     modality: str = "imu_gaf"
     # imu_gaf: the IMU channels and their GAF encoding
     channels: tuple[str, ...] = ()
-    units: str = ""
+    units: str = ""  # the accelerometer's
+    gyro_units: str = ""  # the gyroscope's, where a channel is one
     gravity: str = ""
     sensor_location: str = ""
     gaf_method: str = ""
     image_size: int = 0
     normalisation: str = ""
-    value_range: tuple[float, float] | None = None
+    # one (low, high) for every channel, or one per channel
+    value_range: tuple[float, float] | tuple[tuple[float, float], ...] | None = None
     # skeleton: canonical joints resampled over the window's span
     skeleton_frames: int = 0
     joints: tuple[str, ...] = ()
@@ -86,8 +90,10 @@ class ModelCard:
         d = asdict(self)
         for key in ("labels", "channels", "joints", "input_shape", "value_range"):
             if d[key] is not None:
-                d[key] = list(d[key])
+                d[key] = [list(v) if isinstance(v, tuple) else v for v in d[key]]
         drop = _SKELETON_FIELDS if self.modality == "imu_gaf" else _IMU_FIELDS
+        if not self.gyro_units:
+            drop = (*drop, "gyro_units")
         return {k: v for k, v in d.items() if k not in drop}
 
     def save(self, path: str | Path) -> None:
@@ -112,6 +118,7 @@ class ModelCard:
 _IMU_FIELDS = (
     "channels",
     "units",
+    "gyro_units",
     "gravity",
     "sensor_location",
     "gaf_method",
@@ -208,33 +215,59 @@ def _parse(raw: Any, source: str) -> ModelCard:
     )
 
 
+def _parse_range(f: _Fields, normalisation: str, channels: int) -> Any:
+    """``value_range``: [low, high] for every channel, or one [low, high] per channel."""
+    expected = f"[low, high] with high > low, or one such pair per channel ({channels})"
+    value_range = f.get("value_range", (list, type(None)), expected, required=False)
+
+    def pair(v: Any) -> tuple[float, float] | None:
+        ok = (
+            isinstance(v, list)
+            and len(v) == 2
+            and all(isinstance(b, int | float) and not isinstance(b, bool) and math.isfinite(b) for b in v)
+            and v[1] > v[0]
+        )
+        return (float(v[0]), float(v[1])) if ok else None
+
+    if value_range is None:
+        if normalisation == "fixed":
+            raise f.fail("value_range", "[low, high] because normalisation is 'fixed'", None)
+        return None
+    if len(value_range) == 2 and not isinstance(value_range[0], list):
+        bounds = pair(value_range)
+        if bounds is None:
+            raise f.fail("value_range", expected, value_range)
+        return bounds
+    pairs = [pair(v) for v in value_range]
+    if len(pairs) != channels or any(p is None for p in pairs):
+        raise f.fail("value_range", expected, value_range)
+    return tuple(pairs)
+
+
 def _parse_imu(f: _Fields, window: int, input_shape: list[Any]) -> dict[str, Any]:
     channels = f.str_list("channels", 1)
+    unknown = [c for c in channels if c not in CHANNELS]
+    if unknown:
+        raise f.fail("channels", f"names from {list(CHANNELS)} (sensor_msgs/Imu fields)", list(channels))
     units = f.choice("units", ACC_UNITS, f"one of {ACC_UNITS} (REP 145)")
+    gyro = uses_gyro(channels)
+    gyro_units = f.get("gyro_units", str, f"one of {GYRO_UNITS} (REP 145)", required=False, default="")
+    if gyro_units and (gyro_units not in GYRO_UNITS or not gyro):
+        raise f.fail("gyro_units", f"one of {GYRO_UNITS} (REP 145), with gyro_* channels", gyro_units)
     gravity = f.choice("gravity", GRAVITY)
     method = f.choice("gaf_method", METHODS)
     image_size = f.get("image_size", int, f"an integer in [1, {window}]")
     if not 1 <= image_size <= window:
         raise f.fail("image_size", f"an integer in [1, window_samples={window}]", image_size)
     normalisation = f.choice("normalisation", NORMALISATIONS)
-    value_range = f.get("value_range", (list, type(None)), "[low, high] with high > low", required=False)
-    if value_range is not None:
-        ok = (
-            len(value_range) == 2
-            and all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in value_range)
-            and value_range[1] > value_range[0]
-        )
-        if not ok:
-            raise f.fail("value_range", "[low, high] with high > low", value_range)
-        value_range = (float(value_range[0]), float(value_range[1]))
-    if normalisation == "fixed" and value_range is None:
-        raise f.fail("value_range", "[low, high] because normalisation is 'fixed'", None)
+    value_range = _parse_range(f, normalisation, len(channels))
     expected_shape = [len(channels), image_size, image_size]
     if len(input_shape) != 4 or list(input_shape[1:]) != expected_shape:
         raise f.fail("input_shape", f"[batch, {', '.join(map(str, expected_shape))}]", input_shape)
     return {
         "channels": channels,
         "units": units,
+        "gyro_units": gyro_units or (GYRO_UNITS[0] if gyro else ""),
         "gravity": gravity,
         "sensor_location": f.get("sensor_location", str, "a string such as 'right_wrist'"),
         "gaf_method": method,

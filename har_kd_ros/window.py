@@ -106,6 +106,16 @@ class Windows:
     t_end: np.ndarray
 
 
+def uniform_runs(
+    t: np.ndarray, values: np.ndarray, rate_hz: float, max_gap_s: float = math.inf
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The recording cleaned, split at gaps and resampled: (grid stamps (K,), values (K, C)) per run."""
+    if not (math.isfinite(rate_hz) and rate_hz > 0):
+        raise ValueError(f"rate_hz: expected a positive finite rate, got {rate_hz}")
+    t, values, _ = clean_stream(t, values)
+    return [resample_uniform(t[run], values[run], rate_hz) for run in split_at_gaps(t, max_gap_s)]
+
+
 def uniform_windows(
     t: np.ndarray,
     values: np.ndarray,
@@ -116,11 +126,9 @@ def uniform_windows(
 ) -> Windows:
     """All windows of a recording, as :class:`StreamingWindow` would emit them online."""
     check_rate_window_hop(rate_hz, window_samples, hop_samples)
-    t, values, _ = clean_stream(t, values)
     channels = values.shape[1] if values.ndim == 2 else 0
     data, starts, ends = [], [], []
-    for run in split_at_gaps(t, max_gap_s):
-        grid, uniform = resample_uniform(t[run], values[run], rate_hz)
+    for grid, uniform in uniform_runs(t, values, rate_hz, max_gap_s):
         idx = window_starts(grid.size, window_samples, hop_samples)
         if idx.size == 0:
             continue

@@ -82,7 +82,14 @@ def cmd_experiments(args: argparse.Namespace) -> int:
     from training.experiments import run_suite
 
     run_suite(
-        args.suite, args.seeds, args.out, args.only or None, cache=not args.no_cache, jobs=args.jobs, fresh=args.fresh
+        args.suite,
+        args.seeds,
+        args.out,
+        args.only or None,
+        cache=not args.no_cache,
+        jobs=args.jobs,
+        fresh=args.fresh,
+        folds=args.folds,
     )
     return 0
 
@@ -132,6 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--fresh", action="store_true", help="train again even where a run of the same config finished")
     p.add_argument("--out", default="runs/experiments")
     p.add_argument("--jobs", type=int, default=2, help="parallel single-threaded runs (one per core)")
+    p.add_argument(
+        "--folds", type=int, default=0, help="k >= 2: every fold of a subject-grouped k-fold (kfold_<k>_<i>)"
+    )
     p.add_argument("--no-cache", action="store_true")
     p.set_defaults(func=cmd_experiments)
 

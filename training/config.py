@@ -18,13 +18,15 @@ from typing import Any
 import yaml
 
 from har_kd_ros import gaf
+from har_kd_ros.channels import SENSORS
 from har_kd_ros.errors import first_line
 from har_kd_ros.window import check_rate_window_hop
+from training.data.augment import AXES
 from training.data.datasets import DATASETS, check_options
 from training.data.protocols import PROTOCOLS, get_protocol
 from training.engine.objectives import schedule_problem
 from training.losses.acs import MODES as ACS_MODES
-from training.models.students import STUDENTS
+from training.models.students import GAF_STUDENTS, NORMS, STUDENTS
 from training.models.teachers import GROUPS, TEACHERS
 from training.quantize import MODES as INT8_MODES
 from training.values import Rule, like_default, parse_yaml
@@ -33,7 +35,7 @@ CONFIG_DIR = Path(__file__).resolve().parent / "configs"
 
 DEFAULTS: dict[str, Any] = {
     "name": "run",
-    "method": "supervised",  # supervised | teacher | kd | vskd | pskd
+    "method": "supervised",  # supervised | teacher | kd | vskd | pskd | minirocket (a baseline)
     "seed": 0,
     "out": "runs",
     "export": None,
@@ -59,13 +61,39 @@ DEFAULTS: dict[str, Any] = {
         # subtract each frame's pelvis: what MediaPipe world landmarks (hip-centred) can offer, so
         # a teacher trained this way labels camera skeletons; off keeps whole-body translation
         "root_relative": False,
+        # the student's IMU channels: [acc] (acc_x, acc_y, acc_z) or [acc, gyro] (then gyro_x .. z)
+        "sensors": ["acc"],
     },
-    "gaf": {"method": "summation", "image_size": 64, "normalisation": "fixed", "range": 40.0},
+    # range: +-m/s^2 of the accelerometer channels, gyro_range: +-rad/s of the gyroscope's (fixed)
+    "gaf": {"method": "summation", "image_size": 64, "normalisation": "fixed", "range": 40.0, "gyro_range": 10.0},
+    # on-the-fly augmentation of training windows (training/data/augment.py); 0 turns a knob off
+    "augment": {
+        "offset_samples": 0,
+        "time_warp": 0.0,
+        "twist_deg": 0.0,
+        "twist_axis": "x",
+        "tilt_deg": 0.0,
+        "gain": 0.0,
+        "noise_acc": 0.0,
+        "noise_gyro": 0.0,
+    },
     # threads: 1 by default: torch worker threads spin when another process holds a core, which slows
     # a 2-thread run on a busy 2-core machine by orders of magnitude; alone, 2 threads gain ~30 %
-    "optim": {"epochs": 30, "batch_size": 64, "lr": 0.003, "weight_decay": 0.0001, "threads": 1},
-    # init: a checkpoint (a run folder's best.pt) to fine-tune from instead of random weights
-    "student": {"arch": "edge", "init": None},
+    # ema: evaluate, select and export a moving average of the weights with this decay per step (0: off)
+    "optim": {
+        "epochs": 30,
+        "batch_size": 64,
+        "lr": 0.003,
+        "weight_decay": 0.0001,
+        "threads": 1,
+        "ema": 0.0,
+        "label_smoothing": 0.0,
+        # recompute BatchNorm statistics on this many training windows before each evaluation (0: off)
+        "precise_bn": 0,
+    },
+    # init: a checkpoint (a run folder's best.pt) to fine-tune from instead of random weights;
+    # norm: batch or group normalisation in the GAF CNNs
+    "student": {"arch": "edge", "init": None, "norm": "batch"},
     # model: an exported skeleton teacher (.onnx + card) to distil from instead of training one,
     # e.g. the bundled teacher_default.onnx when retraining from recorded bags
     "teacher": {
@@ -96,7 +124,7 @@ DEFAULTS: dict[str, Any] = {
     },
 }
 
-METHODS = ("supervised", "teacher", "kd", "vskd", "pskd")
+METHODS = ("supervised", "teacher", "kd", "vskd", "pskd", "minirocket")
 LABEL_SOURCES = ("recorded", "teacher")
 FREE_FORM = {("dataset", "options")}  # loader options are the loader's business
 
@@ -141,16 +169,36 @@ RULES: dict[str, Rule] = {
     "int8": _one_of((None, *INT8_MODES)),
     "dataset.name": _one_of(DATASETS),
     "dataset.root": _PATH_OR_NULL,
-    "dataset.protocol": (_is_protocol, f"one of {', '.join(map(repr, PROTOCOLS))} or 'loso_<subject>'"),
+    "dataset.protocol": (
+        _is_protocol,
+        f"one of {', '.join(map(repr, PROTOCOLS))}, 'loso_<subject>' or 'kfold_<k>_<i>'",
+    ),
     "dataset.val_fraction": ((lambda v: 0 <= v < 1), "in [0, 1)"),
     "dataset.labels": _one_of(LABEL_SOURCES),
     "window.skeleton_frames": _POSITIVE_INT,
+    "window.sensors": (
+        (lambda v: all(isinstance(k, str) and k in SENSORS for k in v) and 0 < len(v) == len(set(v))),
+        f"a list of distinct sensors out of {sorted(SENSORS)}",
+    ),
     "window.max_gap_s": _POSITIVE,
     "window.min_skeleton_coverage": ((lambda v: 0 <= v <= 1), "in [0, 1]"),
     "gaf.method": _one_of(gaf.METHODS),
     "gaf.image_size": _POSITIVE_INT,
     "gaf.normalisation": _one_of(gaf.NORMALISATIONS),
     "gaf.range": _POSITIVE,
+    "gaf.gyro_range": _POSITIVE,
+    "augment.offset_samples": _at_least(0),
+    "augment.time_warp": ((lambda v: 0 <= v <= 1), "in [0, 1]"),
+    "augment.twist_deg": ((lambda v: 0 <= v <= 180), "in [0, 180]"),
+    "augment.twist_axis": _one_of(AXES),
+    "augment.tilt_deg": ((lambda v: 0 <= v <= 180), "in [0, 180]"),
+    "augment.gain": ((lambda v: 0 <= v < 1), "in [0, 1)"),
+    # white noise far above any sensor's range is no augmentation (and 1e308 overflows to inf)
+    "augment.noise_acc": ((lambda v: 0 <= v <= 100), "in [0, 100] m/s^2"),
+    "augment.noise_gyro": ((lambda v: 0 <= v <= 100), "in [0, 100] rad/s"),
+    "optim.ema": ((lambda v: 0 <= v < 1), "in [0, 1)"),
+    "optim.label_smoothing": ((lambda v: 0 <= v < 1), "in [0, 1)"),
+    "optim.precise_bn": _at_least(0),
     "optim.epochs": _POSITIVE_INT,
     "optim.batch_size": _POSITIVE_INT,
     "optim.lr": _POSITIVE,
@@ -158,6 +206,7 @@ RULES: dict[str, Rule] = {
     "optim.threads": ((lambda v: 1 <= v <= 1024), "in [1, 1024]"),
     "student.arch": _one_of(STUDENTS),
     "student.init": _PATH_OR_NULL,
+    "student.norm": _one_of(NORMS),
     "teacher.kind": _one_of(TEACHERS),
     "teacher.model": _PATH_OR_NULL,
     "teacher.width": ((lambda v: v > 0 and v % GROUPS == 0), f"a positive multiple of {GROUPS} (GroupNorm groups)"),
@@ -282,6 +331,13 @@ def _check_together(config: dict[str, Any]) -> None:
             f"config key 'gaf.image_size': expected <= window.window_samples "
             f"({config['window']['window_samples']}), got {config['gaf']['image_size']}"
         )
+    if config["export"] and config["method"] != "teacher" and config["student"]["arch"] not in GAF_STUDENTS:
+        raise ConfigError(
+            f"config key 'export': only GAF students run on the robot ({', '.join(GAF_STUDENTS)}), "
+            f"got student.arch={config['student']['arch']!r}"
+        )
+    if config["export"] and config["method"] == "minirocket":
+        raise ConfigError("config key 'export': a MiniRocket baseline is not exported (it is no GAF student)")
     p = config["pskd"]
     problem = schedule_problem(p["schedule"], p["teachers"])
     if problem:

@@ -53,9 +53,26 @@ def _synthetic() -> list[Variant]:
     ]
 
 
+def _basic_motions() -> list[Variant]:
+    """The GAF student against the classical baselines, on the same windows, with and without the
+    gyroscope (no skeleton exists for BasicMotions, so no teacher)."""
+    c = "basic_motions/supervised.yaml"
+    acc = ("window.sensors=[acc]",)
+    raw = ("student.arch=cnn1d",)
+    rocket = ("method=minirocket",)
+    return [
+        Variant("gaf_student", c, (), "GAF edge student, acc + gyro"),
+        Variant("gaf_student_acc", c, acc, "GAF edge student, accelerometer only"),
+        Variant("cnn1d", c, raw, "raw-series 1-D CNN, acc + gyro (baseline)"),
+        Variant("cnn1d_acc", c, (*raw, *acc), "raw-series 1-D CNN, accelerometer only (baseline)"),
+        Variant("minirocket", c, rocket, "MiniRocket, acc + gyro (baseline)"),
+        Variant("minirocket_acc", c, (*rocket, *acc), "MiniRocket, accelerometer only (baseline)"),
+    ]
+
+
 SUITES = {
     "synthetic": _synthetic,
-    "basic_motions": lambda: [Variant("supervised", "basic_motions/supervised.yaml", (), "student alone")],
+    "basic_motions": _basic_motions,
 }
 
 
@@ -81,10 +98,14 @@ def _run_one(config_path: str, overrides: list[str], cache: bool, reuse: bool = 
     return {
         "reused": reused,
         "seed": config["seed"],
+        "protocol": config["dataset"]["protocol"],
         "val_accuracy": result["val_accuracy"],
         "test_accuracy": result["test"]["accuracy"],
         "test_macro_f1": result["test"]["macro_f1"],
+        # recording-level majority vote (teachers and older runs have none)
+        "test_recording_accuracy": result.get("test_recordings", {}).get("accuracy", math.nan),
         "best_epoch": result["best_epoch"],
+        "train_seconds": result.get("train_seconds", math.nan),
         "seconds": time.perf_counter() - t0,
         "run_dir": result["run_dir"],
     }
@@ -98,8 +119,11 @@ def run_suite(
     cache: bool = True,
     jobs: int = 1,
     fresh: bool = False,
+    folds: int = 0,
 ) -> dict:
-    """Run the suite's variants x seeds; ``jobs`` > 1 runs that many single-threaded processes.
+    """Run the suite's variants x seeds (x folds); ``jobs`` > 1 runs that many single-threaded
+    processes. With ``folds`` = k every variant runs on every fold of the subject-grouped k-fold
+    protocol (``kfold_<k>_<i>``), and the mean +- std is over all (fold, seed) runs.
 
     One process per core with one thread each beats one process with two threads here: torch's
     worker threads spin when a core is taken, so two multi-threaded processes on two cores slow
@@ -117,28 +141,33 @@ def run_suite(
         raise ValueError(f"only: {unknown} are not variants of the {suite} suite (it has {order})")
     if jobs < 1:
         raise ValueError(f"jobs: expected >= 1, got {jobs}")
+    if folds == 1 or folds < 0:
+        raise ValueError(f"folds: expected 0 (the configs' protocol) or k >= 2, got {folds}")
+    protocols = [f"kfold_{folds}_{i}" for i in range(folds)] if folds else [None]
     variants = [v for v in SUITES[suite]() if not only or v.name in only]
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    json_path = out / f"{suite}.json"
+    json_path = out / (f"{suite}_kfold{folds}.json" if folds else f"{suite}.json")
     previous = json.loads(json_path.read_text()) if json_path.is_file() else {}
     rows = {r["name"]: r for r in previous.get("variants", [])}
     threads = 1 if jobs > 1 else 2
 
-    def overrides(v: Variant, seed: int) -> list[str]:
-        return [*v.overrides, f"seed={seed}", f"out={out / 'runs'}", f"name={v.name}", "progress=false",
+    def overrides(v: Variant, seed: int, protocol: str | None) -> list[str]:
+        fold = [f"dataset.protocol={protocol}"] if protocol else []
+        return [*v.overrides, *fold, f"seed={seed}", f"out={out / 'runs'}", f"name={v.name}", "progress=false",
                 f"optim.threads={threads}"]  # fmt: skip
 
-    teacher_jobs: dict[tuple[int, str], tuple[str, list[str]]] = {}
+    runs_of = [(seed, protocol) for protocol in protocols for seed in seeds]
+    teacher_jobs: dict[tuple[int, str | None, str], tuple[str, list[str]]] = {}
     for v in variants:
-        for seed in seeds:
-            config = load_config(CONFIG_DIR / v.config, overrides(v, seed))
+        for seed, protocol in runs_of:
+            config = load_config(CONFIG_DIR / v.config, overrides(v, seed, protocol))
             kinds = [config["teacher"]["kind"]] if config["method"] == "teacher" else teachers_needed(config)
             for kind in kinds:
                 teacher_cfg = str(Path(v.config).parent / "teacher.yaml")
-                teacher_jobs[(seed, kind)] = (
+                teacher_jobs[(seed, protocol, kind)] = (
                     teacher_cfg,
-                    [*overrides(v, seed), f"teacher.kind={kind}", "method=teacher"],
+                    [*overrides(v, seed, protocol), f"teacher.kind={kind}", "method=teacher"],
                 )
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -147,28 +176,30 @@ def run_suite(
         for future in [pool.submit(_run_one, c, o, cache) for c, o in teacher_jobs.values()]:
             future.result()
         futures = {
-            (v.name, seed): pool.submit(_run_one, v.config, overrides(v, seed), cache, not fresh)
+            (v.name, seed, protocol): pool.submit(_run_one, v.config, overrides(v, seed, protocol), cache, not fresh)
             for v in variants
-            for seed in seeds
+            for seed, protocol in runs_of
         }
         for v in variants:
             runs = []
-            for seed in seeds:
-                r = futures[(v.name, seed)].result()
+            for seed, protocol in runs_of:
+                r = futures[(v.name, seed, protocol)].result()
                 runs.append(r)
                 took = "reused" if r["reused"] else f"{r['seconds']:.0f} s"
                 print(
-                    f"{v.name} seed {seed}: val {r['val_accuracy']:.3f} test acc {r['test_accuracy']:.3f} "
-                    f"macro-F1 {r['test_macro_f1']:.3f} ({took})",
+                    f"{v.name} {r['protocol']} seed {seed}: val {r['val_accuracy']:.3f} "
+                    f"test acc {r['test_accuracy']:.3f} macro-F1 {r['test_macro_f1']:.3f} "
+                    f"recordings {r['test_recording_accuracy']:.3f} ({took})",
                     flush=True,
                 )
             row = {"name": v.name, "note": v.note, "config": v.config, "overrides": list(v.overrides), "runs": runs}
-            for key in ("val_accuracy", "test_accuracy", "test_macro_f1"):
+            for key in ("val_accuracy", "test_accuracy", "test_macro_f1", "test_recording_accuracy", "train_seconds"):
                 row[key] = _stats([r[key] for r in runs])
             rows[v.name] = row
             doc = {
                 "suite": suite,
                 "seeds": seeds,
+                "folds": folds,
                 "variants": sorted(rows.values(), key=lambda r: order.index(r["name"])),
             }
             json_path.write_text(json.dumps(doc, indent=2) + "\n")
@@ -179,10 +210,17 @@ def run_suite(
 
 def markdown_table(doc: dict) -> str:
     lines = [
-        "| variant | what | val acc | test acc | test macro-F1 | seeds |",
-        "|---|---|---|---|---|---|",
+        "| variant | what | val acc | test acc | test macro-F1 | recording vote | train s | runs |",
+        "|---|---|---|---|---|---|---|---|",
     ]
+    keys = ("val_accuracy", "test_accuracy", "test_macro_f1", "test_recording_accuracy")
     for r in doc["variants"]:
-        cells = [f"{r[k][0]:.3f} ± {r[k][1]:.3f}" for k in ("val_accuracy", "test_accuracy", "test_macro_f1")]
-        lines.append(f"| {r['name']} | {r['note']} | {' | '.join(cells)} | {len(r['runs'])} |")
+        cells = [_cell(r, k) for k in keys]
+        seconds = r.get("train_seconds", (math.nan, 0.0))[0]
+        lines.append(f"| {r['name']} | {r['note']} | {' | '.join(cells)} | {seconds:.1f} | {len(r['runs'])} |")
     return "\n".join(lines)
+
+
+def _cell(row: dict, key: str) -> str:
+    mean, std = row.get(key, (math.nan, 0.0))
+    return "-" if math.isnan(mean) else f"{mean:.3f} ± {std:.3f}"

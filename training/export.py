@@ -11,6 +11,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from har_kd_ros.channels import ACC_CHANNELS, UNITS, uses_gyro
 from har_kd_ros.classifier import StudentClassifier, TeacherClassifier
 from har_kd_ros.model_card import ModelCard
 from har_kd_ros.skeleton import CANONICAL_JOINTS
@@ -34,8 +35,8 @@ def export_student(
     image_size: int,
     gaf_method: str = "summation",
     normalisation: str = "window",
-    value_range: tuple[float, float] | None = None,
-    channels: tuple[str, ...] = ("acc_x", "acc_y", "acc_z"),
+    value_range: Any = None,
+    channels: tuple[str, ...] = ACC_CHANNELS,
     gravity: str = "included",
     sensor_location: str = "right_wrist",
     architecture: str = "",
@@ -54,7 +55,8 @@ def export_student(
         window_samples=window_samples,
         hop_samples=hop_samples,
         channels=tuple(channels),
-        units="m/s^2",
+        units=UNITS["acc"],
+        gyro_units=UNITS["gyro"] if uses_gyro(channels) else "",
         gravity=gravity,
         sensor_location=sensor_location,
         gaf_method=gaf_method,

@@ -17,10 +17,13 @@ from typing import Any
 import numpy as np
 import torch
 
+from har_kd_ros.channels import channels_of, sensor_of, uses_gyro
 from har_kd_ros.gaf import gaf
 from training.config import METHODS
+from training.data.augment import AugmentConfig
 from training.data.pairing import WindowSpec, pair_recordings
 from training.data.protocols import get_protocol, split
+from training.engine.augmented_batches import AugmentedBatches
 from training.engine.distributed import SINGLE_PROCESS, DistContext
 from training.engine.loop import FitConfig, Split, fit, load_checkpoint, predict, seed_everything
 from training.engine.objectives import DASKObjective, PSKDObjective, SupervisedObjective, teacher_keys
@@ -40,7 +43,9 @@ class Prepared:
     label_names: tuple[str, ...]
     spec: WindowSpec
     splits: dict[str, Split]
-    raw_acc: dict[str, np.ndarray]  # (N, 3, W) windows, for the export parity check
+    raw_imu: dict[str, np.ndarray]  # (N, C, W) windows of the card's channels (export parity, baselines)
+    gravity: str = "included"  # the training recordings' convention (the card states it)
+    sensor_location: str = "right_wrist"  # where they were worn
     teacher: Any = None  # the exported teacher named by teacher.model (loaded once), if any
     # its logits and embedding on the train split when it labelled the windows (dataset.labels:
     # teacher), so distillation does not run it over them a second time
@@ -68,11 +73,49 @@ def load_recordings(config: dict[str, Any], cache: bool = True) -> list:
     return load_dataset(ds["name"], ds["root"], cache=cache, **options)
 
 
-def gaf_value_range(gaf_config: dict[str, Any]) -> tuple[float, float] | None:
-    """The card's ``value_range``: +-range for fixed normalisation, none for per-window."""
-    if gaf_config["normalisation"] != "fixed":
+def student_channels(config: dict[str, Any]) -> tuple[str, ...]:
+    return channels_of(config["window"]["sensors"])
+
+
+def channel_scale(config: dict[str, Any]) -> tuple[float, ...]:
+    """Each channel's sensor range: ``gaf.range`` m/s^2 or ``gaf.gyro_range`` rad/s."""
+    g = config["gaf"]
+    return tuple(float(g["range"] if sensor_of(c) == "acc" else g["gyro_range"]) for c in student_channels(config))
+
+
+def gaf_value_range(config: dict[str, Any]) -> Any:
+    """The card's ``value_range`` for fixed normalisation (none for per-window): +-range for an
+    accelerometer student, one pair per channel where gyroscope channels have their own range."""
+    if config["gaf"]["normalisation"] != "fixed":
         return None
-    return (-float(gaf_config["range"]), float(gaf_config["range"]))
+    scale = channel_scale(config)
+    if not uses_gyro(student_channels(config)):
+        return (-scale[0], scale[0])
+    return tuple((-s, s) for s in scale)
+
+
+def gaf_kwargs(config: dict[str, Any]) -> dict[str, Any]:
+    """:func:`har_kd_ros.gaf.gaf`'s arguments, as the card will state them."""
+    g = config["gaf"]
+    return {
+        "method": g["method"],
+        "image_size": int(g["image_size"]),
+        "normalisation": g["normalisation"],
+        "value_range": gaf_value_range(config),
+    }
+
+
+def augment_config(config: dict[str, Any]) -> AugmentConfig:
+    return AugmentConfig.from_config(config["augment"])
+
+
+def recorded_convention(recordings: list, field: str) -> str:
+    """The one gravity convention (or body location) of the training recordings; a set that mixes
+    gravity conventions is refused (the student would learn two meanings of the same input)."""
+    values = sorted({getattr(r, field) for r in recordings})
+    if field == "gravity" and len(values) > 1:
+        raise ValueError(f"dataset: the training recordings mix gravity conventions {values}; expected one")
+    return "+".join(values)
 
 
 def onnx_teacher(config: dict[str, Any]):
@@ -95,6 +138,7 @@ def window_spec(config: dict[str, Any], teacher=None) -> WindowSpec:
         max_gap_s=float(w["max_gap_s"]),
         min_skeleton_coverage=float(w["min_skeleton_coverage"]),
         root_relative=bool(w["root_relative"]),
+        channels=channels_of(w["sensors"]),
     )
     if teacher is None:
         return spec
@@ -141,27 +185,52 @@ def prepare(config: dict[str, Any], cache: bool = True) -> Prepared:
     spec = window_spec(config, teacher)
     protocol = get_protocol(config["dataset"]["protocol"])
     sp = split(recordings, protocol, val_fraction=float(config["dataset"]["val_fraction"]), seed=config["seed"])
-    g = config["gaf"]
-    value_range = gaf_value_range(g)
+    encoding = gaf_kwargs(config)
+    margin = augment_config(config).context_samples(spec.window_samples)
     splits, raw, train_outputs = {}, {}, None
     for part, idx in (("train", sp.train), ("val", sp.val), ("test", sp.test)):
-        paired = pair_recordings([recordings[i] for i in idx], spec, labels, keep_unlabelled=by_teacher)
+        # augmentation reads each training window's neighbourhood; validation and test do not
+        part_spec = replace(spec, context_samples=margin if part == "train" else 0)
+        paired = pair_recordings([recordings[i] for i in idx], part_spec, labels, keep_unlabelled=by_teacher)
         if by_teacher:
             paired, outputs = relabel_by_teacher(paired, teacher)
             train_outputs = outputs if part == "train" else train_outputs
         if len(paired) == 0:
             raise ValueError(f"dataset: the {part} split has no labelled windows (protocol {protocol.name})")
-        images = gaf(paired.acc, g["method"], int(g["image_size"]), g["normalisation"], value_range)
-        raw[part] = paired.acc
+        images = gaf(paired.imu, **encoding)
+        raw[part] = paired.imu
         splits[part] = {
             "gaf": torch.from_numpy(np.ascontiguousarray(images, dtype=np.float32)),
-            "acc": torch.from_numpy(paired.acc.astype(np.float32)),
+            "imu": torch.from_numpy(paired.imu),
+            "acc": torch.from_numpy(paired.acc),
             "skeleton": torch.from_numpy(paired.skeleton.astype(np.float32)),
             "skeleton_valid": torch.from_numpy(paired.skeleton_valid),
             "y": torch.from_numpy(paired.labels.astype(np.int64)),
             "window": torch.arange(len(paired)),
+            # the recording each window came from, as an index into the whole dataset
+            "recording": torch.from_numpy(np.asarray(idx, dtype=np.int64)[paired.recording]),
+            "t_start": torch.from_numpy(paired.t_start.astype(np.float64)),
+            "t_end": torch.from_numpy(paired.t_end.astype(np.float64)),
         }
-    return Prepared(labels, spec, splits, raw, teacher, train_outputs)
+        if paired.context is not None:
+            c = paired.context
+            splits[part].update(
+                context=torch.from_numpy(c.data),
+                context_lo=torch.from_numpy(c.lo.astype(np.int64)),
+                context_hi=torch.from_numpy(c.hi.astype(np.int64)),
+                context_pos=torch.from_numpy(c.pos.astype(np.int64)),
+            )
+    train_recordings = [recordings[i] for i in sp.train]
+    return Prepared(
+        labels,
+        spec,
+        splits,
+        raw,
+        teacher=teacher,
+        teacher_train_outputs=train_outputs,
+        gravity=recorded_convention(train_recordings, "gravity"),
+        sensor_location=recorded_convention(train_recordings, "location"),
+    )
 
 
 def teacher_input_valid(split_: Split, model: torch.nn.Module) -> torch.Tensor:
@@ -187,6 +256,10 @@ def _fit_config(config: dict[str, Any], teacher: bool = False) -> FitConfig:
         seed=int(config["seed"]),
         threads=int(o["threads"]),
         progress=bool(config.get("progress", True)),
+        # the student's stabilisers; teachers train as they always have
+        ema=0.0 if teacher else float(o["ema"]),
+        precise_bn=0 if teacher else int(o["precise_bn"]),
+        label_smoothing=0.0 if teacher else float(o["label_smoothing"]),
     )
 
 
@@ -224,6 +297,8 @@ def finished_run(config: dict[str, Any]) -> dict[str, Any] | None:
 def teacher_run_dir(config: dict[str, Any], kind: str) -> Path:
     """Teacher runs are keyed by everything that determines them (data, windows, teacher, seed)."""
     key = {k: config[k] for k in ("dataset", "window", "seed")}
+    # teachers read the accelerometer and skeleton whatever channels the student reads
+    key["window"] = {k: v for k, v in key["window"].items() if k != "sensors"}
     key["teacher"] = {k: v for k, v in config["teacher"].items() if k not in ("kind", "model")}
     key["kind"] = kind
     key["optim.weight_decay"] = config["optim"]["weight_decay"]
@@ -280,7 +355,7 @@ def attach_onnx_teacher(
 def build_objective(config: dict[str, Any], student: torch.nn.Module, teacher_dims: dict[str, int]) -> torch.nn.Module:
     method = config["method"]
     if method == "supervised":
-        return SupervisedObjective(student)
+        return SupervisedObjective(student, float(config["optim"]["label_smoothing"]))
     dim = embedding_dim(student)
     if method in ("kd", "vskd"):
         if method == "kd":
@@ -330,6 +405,10 @@ def run(
 ) -> dict[str, Any]:
     """Run one config; returns the metrics (and the run folder under 'run_dir')."""
     prepared = prepare(config, cache)
+    if config["method"] == "minirocket":
+        from training.baselines.minirocket import run_minirocket
+
+        return run_minirocket(config, prepared, student_run_dir(config) if ctx.is_main else None)
     if config["method"] == "teacher":
         kind = config["teacher"]["kind"]
         model, result = get_teacher(config, prepared, kind, ctx)
@@ -349,14 +428,35 @@ def run(
         teacher_dims[kind] = embedding_dim(teacher)
         teacher_metrics[kind] = t_result["test"]["accuracy"]
     seed_everything(int(config["seed"]))
-    student = build_student(config["student"]["arch"], 3, len(prepared.label_names))
+    channels = student_channels(config)
+    student = build_student(
+        config["student"]["arch"],
+        len(channels),
+        len(prepared.label_names),
+        norm=config["student"]["norm"],
+        scale=channel_scale(config),
+    )
     if config["student"]["init"]:  # fine-tune: same architecture and classes, weights from a checkpoint
         load_checkpoint(student, config["student"]["init"]).train()
     objective = build_objective(config, student, teacher_dims)
     run_dir = student_run_dir(config)
     folder = RunFolder(run_dir, config, resume=resume) if ctx.is_main else None
+    augmentation = augment_config(config)
+    transform = (
+        AugmentedBatches(channels, prepared.spec.window_samples, gaf_kwargs(config), augmentation)
+        if augmentation.active
+        else None
+    )
     model, result = fit(
-        objective, prepared.splits, prepared.label_names, _fit_config(config), folder, ctx, resume, run_dir
+        objective,
+        prepared.splits,
+        prepared.label_names,
+        _fit_config(config),
+        folder,
+        ctx,
+        resume,
+        run_dir,
+        transform,
     )
     result["teacher_test_accuracy"] = teacher_metrics
     if folder is not None:
@@ -395,6 +495,7 @@ def export(config: dict[str, Any], model: torch.nn.Module, prepared: Prepared, r
 
     g = config["gaf"]
     out = Path(config["export"])
+    channels = student_channels(config)
     card = export_student(
         model,
         out,
@@ -406,9 +507,12 @@ def export(config: dict[str, Any], model: torch.nn.Module, prepared: Prepared, r
         image_size=int(g["image_size"]),
         gaf_method=g["method"],
         normalisation=g["normalisation"],
-        value_range=gaf_value_range(g),
+        value_range=gaf_value_range(config),
+        channels=channels,
+        gravity=prepared.gravity,
+        sensor_location=prepared.sensor_location,
         architecture=config["student"]["arch"],
-        parity_windows=prepared.raw_acc["test"][:64],
+        parity_windows=prepared.raw_imu["test"][:64],
         provenance=provenance(config, result, command),
     )
     if config["int8"]:
@@ -453,10 +557,10 @@ def export_int8(fp32_path: Path, card, prepared: Prepared, mode: str) -> Path:
     from training.quantize import quantize_int8
 
     fp32 = StudentClassifier(fp32_path)
-    calibration = fp32.encode(prepared.raw_acc["train"][:: max(1, len(prepared.raw_acc["train"]) // 256)])
+    calibration = fp32.encode(prepared.raw_imu["train"][:: max(1, len(prepared.raw_imu["train"]) // 256)])
     out = fp32_path.with_name(fp32_path.stem + "_int8.onnx")
     quantize_int8(fp32_path, out, calibration, card.input_name, mode)
-    test_windows, y = prepared.raw_acc["test"], prepared.splits["test"]["y"].numpy()
+    test_windows, y = prepared.raw_imu["test"], prepared.splits["test"]["y"].numpy()
     fp32_acc = float((fp32.probabilities(test_windows).argmax(1) == y).mean())
     # the INT8 graph has the same input and output: the fp32 card, renamed, describes it
     int8_card = ModelCard.from_dict({**card.to_dict(), "model_id": card.model_id + "-int8"})

@@ -37,7 +37,7 @@ from std_msgs.msg import String
 
 from har_kd_ros.agreement import AgreementTracker
 from har_kd_ros.batching import WindowMailbox
-from har_kd_ros.cdr import ImuCdrReader, RawDiagnosticStatus, read_classification, read_string
+from har_kd_ros.cdr import ImuCdrReader, MissingGyroscopeError, RawDiagnosticStatus, read_classification, read_string
 from har_kd_ros.classifier import DEFAULT_MODEL, ModelLoadError, StudentClassifier
 from har_kd_ros.model_card import ModelCardError
 from har_kd_ros.receive_plan import ArrivalClock, plan_wakeup
@@ -120,6 +120,7 @@ class WearerStream:
     malformed: int = 0
     teacher_malformed: int = 0
     wrong_frame: int = 0
+    no_gyro: int = 0  # samples without the angular velocity a 6-axis model reads
     unstamped: int = 0
     published: int = 0
     arrival: ArrivalClock = field(default_factory=ArrivalClock)
@@ -286,6 +287,14 @@ class ImuHarNode(Node):
         for data in messages:
             try:
                 t, frame, values = self._imu_reader.read(data)
+            except MissingGyroscopeError as exc:
+                stream.no_gyro += 1
+                if stream.no_gyro == 1:
+                    self.get_logger().error(
+                        f"dropping Imu messages on {stream.wearer.imu_topic}: {exc}; the model "
+                        f"{self.classifier.card.model_id} reads {', '.join(self.classifier.card.channels)}"
+                    )
+                continue
             except Exception as exc:  # a running node never dies on a bad message
                 self._count_malformed(stream, exc)
                 continue
@@ -407,13 +416,14 @@ class ImuHarNode(Node):
             "imu_topic": self.resolve_topic_name(stream.wearer.imu_topic),
             "input_rate_hz": f"{rate:.1f}",
             "samples_accepted": s.accepted,
-            "samples_dropped": s.dropped + stream.malformed + stream.wrong_frame,
+            "samples_dropped": s.dropped + stream.malformed + stream.wrong_frame + stream.no_gyro,
             "dropped_non_finite": s.non_finite,
             "dropped_duplicate": s.duplicate,
             "dropped_out_of_order": s.out_of_order,
             "dropped_wrong_shape": s.wrong_shape,
             "dropped_malformed": stream.malformed,
             "dropped_wrong_frame": stream.wrong_frame,
+            "dropped_no_gyroscope": stream.no_gyro,
             "unstamped": stream.unstamped,
             "gaps_reset": s.gaps,
             "time_jumps_reset": s.time_jumps,
@@ -452,6 +462,8 @@ class ImuHarNode(Node):
             values = self.diagnostics_values(index)
             idle = time.monotonic() - stream.arrival.last_wall > idle_after
             level, message = (DiagnosticStatus.WARN, "no IMU input") if idle else (DiagnosticStatus.OK, "classifying")
+            if stream.no_gyro and values["samples_accepted"] == 0:
+                level, message = DiagnosticStatus.ERROR, "IMU without the gyroscope the model reads"
             name = self._status_name(stream, "activity classifier")
             statuses.append(convert.diagnostic_status(name, model_id, level, message, values))
             if stream.agreement is not None:

@@ -15,6 +15,7 @@ from test_properties import FAST
 from har_kd_ros.cdr import (
     CHANNEL_INDEX,
     ImuCdrReader,
+    MissingGyroscopeError,
     RawDiagnosticStatus,
     read_classification,
     read_compressed_image,
@@ -95,6 +96,17 @@ def test_the_encoder_used_here_matches_rclpy_byte_for_byte():
     theirs, ours = serialization.serialize_message(msg), encode(12, 34, b"abcde", identity, CDR_LE)
     assert len(theirs) == len(ours) and theirs[:22] + theirs[28:] == ours[:22] + ours[28:]
     assert encode_msg(msg, CDR_LE) == ours
+
+
+def test_a_gyro_model_refuses_an_imu_that_says_it_has_no_gyroscope():
+    """REP 145: angular_velocity_covariance[0] = -1 means the driver has no gyroscope (the replay
+    node sends it for accelerometer-only recordings); an accelerometer model reads such an Imu."""
+    d = doubles_with((1.0, 2.0, 9.8), (0.0, 0.0, 0.0))
+    d[16] = -1.0
+    data = encode(5, 6, b"imu", d, CDR_LE)
+    with pytest.raises(MissingGyroscopeError, match=r"angular_velocity_covariance\[0\] = -1"):
+        ImuCdrReader(ALL).read(data)
+    assert ImuCdrReader(ACC).read(data)[2] == (1.0, 2.0, 9.8)
 
 
 def test_every_truncation_of_a_valid_message_is_refused():

@@ -66,6 +66,29 @@ def test_fixed_normalisation_keeps_amplitude_and_clips():
     assert np.isfinite(clipped).all() and np.abs(clipped).max() <= 1.0
 
 
+def test_per_channel_ranges_encode_each_channel_with_its_own_range():
+    """A 6-axis window: acc in m/s^2 and gyro in rad/s have ranges an order of magnitude apart."""
+    rng = np.random.default_rng(0)
+    x = np.concatenate([rng.normal(0, 15, (2, 3, 40)), rng.normal(0, 2, (2, 3, 40))], axis=1)
+    ranges = ((-30, 30),) * 3 + ((-5, 5),) * 3
+    both = gaf(x, normalisation="fixed", value_range=ranges, image_size=20)
+    acc = gaf(x[:, :3], normalisation="fixed", value_range=(-30, 30), image_size=20)
+    gyro = gaf(x[:, 3:], normalisation="fixed", value_range=(-5, 5), image_size=20)
+    np.testing.assert_array_equal(both, np.concatenate([acc, gyro], axis=1))
+    # one shared range would have flattened the gyroscope to near-constant images
+    shared = gaf(x, normalisation="fixed", value_range=(-30, 30), image_size=20)
+    assert np.abs(shared[:, 3:] - both[:, 3:]).max() > 0.5
+
+
+@pytest.mark.parametrize(
+    ("value_range", "message"),
+    [(((-1, 1),) * 2, r"one \(low, high\) per channel \(3\)"), (((1, -1),) * 3, "high > low"), ((0, 0), "high > low")],
+)
+def test_per_channel_ranges_must_fit_the_channels(value_range, message):
+    with pytest.raises(ValueError, match=message):
+        gaf(np.ones((3, 10)), normalisation="fixed", value_range=value_range)
+
+
 def test_paa_bounds_cover_series():
     start, end = paa_bounds(100, 64)
     assert start[0] == 0 and end[-1] == 100

@@ -60,6 +60,51 @@ def test_each_bad_field_is_named(card_dict, field, value):
     assert "\n" not in str(info.value)
 
 
+def six_axis(card_dict: dict) -> dict:
+    """The bundled card rewritten for an acc + gyro student with one range per channel."""
+    channels = ["acc_x", "acc_y", "acc_z", "gyro_x", "gyro_y", "gyro_z"]
+    size = card_dict["image_size"]
+    return {
+        **card_dict,
+        "channels": channels,
+        "gyro_units": "rad/s",
+        "normalisation": "fixed",
+        "value_range": [[-40, 40]] * 3 + [[-10, 10]] * 3,
+        "input_shape": ["batch", 6, size, size],
+    }
+
+
+def test_a_six_axis_card_round_trips_with_per_channel_ranges(card_dict):
+    card = ModelCard.from_dict(six_axis(card_dict))
+    assert card.channels[3:] == ("gyro_x", "gyro_y", "gyro_z") and card.gyro_units == "rad/s"
+    assert card.value_range == ((-40.0, 40.0),) * 3 + ((-10.0, 10.0),) * 3
+    assert ModelCard.from_dict(card.to_dict()) == card
+    no_units = six_axis(card_dict)
+    del no_units["gyro_units"]  # REP 145's rad/s is what a gyro channel means
+    assert ModelCard.from_dict(no_units).gyro_units == "rad/s"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("value_range", [[-40, 40]] * 5),  # one pair short
+        ("value_range", [[-40, 40]] * 5 + [[1, -1]]),
+        ("value_range", [-40, [40]]),
+        ("gyro_units", "deg/s"),
+        ("channels", ["acc_x", "acc_y", "acc_z", "gyro_x", "gyro_y", "mag_z"]),
+    ],
+)
+def test_each_bad_six_axis_field_is_named(card_dict, field, value):
+    with pytest.raises(ModelCardError, match=f"'{field}'") as info:
+        ModelCard.from_dict({**six_axis(card_dict), field: value}, "card.json")
+    assert "\n" not in str(info.value)
+
+
+def test_gyro_units_without_gyro_channels_are_refused(card_dict):
+    with pytest.raises(ModelCardError, match="'gyro_units'"):
+        ModelCard.from_dict({**card_dict, "gyro_units": "rad/s"})
+
+
 @pytest.mark.parametrize("field", ["labels", "sample_rate_hz", "window_samples", "input_name", "gaf_method"])
 def test_missing_field_is_named(card_dict, field):
     del card_dict[field]

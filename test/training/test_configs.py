@@ -17,11 +17,12 @@ from har_kd_ros import gaf
 from har_kd_ros.window import StreamingWindow
 from training.__main__ import main
 from training.config import DEFAULTS, LABEL_SOURCES, METHODS, ConfigError, load_config
+from training.data.augment import AXES, augment, crop
 from training.data.datasets import DATASETS
 from training.data.protocols import PROTOCOLS
-from training.models.students import STUDENTS, build_student, embedding_dim
+from training.models.students import NORMS, STUDENTS, build_student, embedding_dim
 from training.models.teachers import TEACHERS, build_teacher
-from training.pipeline import build_objective, gaf_value_range
+from training.pipeline import augment_config, build_objective, channel_scale, gaf_kwargs, student_channels
 
 CONFIGS = sorted(Path("training/configs").rglob("*.yaml"))
 
@@ -56,7 +57,7 @@ def test_an_unknown_key_is_refused(tmp_path):
         ("dataset.protocol=cross_view", "'dataset.protocol': expected one of 'cross_subject', "),
         ("dataset.labels=camera", "'dataset.labels': expected one of 'recorded', 'teacher', got 'camera'"),
         ("gaf.image_size=256", "'gaf.image_size': expected <= window.window_samples (128), got 256"),
-        ("student.arch=resnet50", "'student.arch': expected one of 'edge', 'resnet18', got 'resnet50'"),
+        ("student.arch=resnet50", "'student.arch': expected one of 'edge', 'resnet18', 'cnn1d', got 'resnet50'"),
         ("int8=fast", "'int8': expected one of null, 'static', 'dynamic', got 'fast'"),
         ("progress=maybe", "'progress': expected true or false, got 'maybe'"),
         ("name=../elsewhere", "'name': expected letters, digits"),
@@ -86,7 +87,9 @@ def test_numbers_written_as_yaml_1_1_strings_are_numbers():
 
 def test_leave_one_subject_out_names_its_subject():
     assert load_config(None, ["dataset.protocol=loso_s3_kitchen"])["dataset"]["protocol"] == "loso_s3_kitchen"
-    with pytest.raises(ConfigError, match="'dataset.protocol': expected one of .* or 'loso_<subject>', got 'loso'"):
+    with pytest.raises(
+        ConfigError, match="'dataset.protocol': expected one of .* 'loso_<subject>' or 'kfold_<k>_<i>', got 'loso'"
+    ):
         load_config(None, ["dataset.protocol=loso"])
 
 
@@ -118,19 +121,27 @@ def _accepted_or_named(key: str, value: str) -> dict | None:
 def _every_reader_takes(config: dict) -> None:
     """Windows, GAF, teacher, optimisers and every distillation loss built and run from the
     config: where a rule were missing, one of them would raise (deep inside a run)."""
-    w, g, t = config["window"], config["gaf"], config["teacher"]
+    w, t = config["window"], config["teacher"]
     np.random.RandomState(config["seed"])  # what seed_everything gives np.random.seed, without its side effect
     torch.Generator().manual_seed(config["seed"])
     threads = torch.get_num_threads()
     torch.set_num_threads(config["optim"]["threads"])
     torch.set_num_threads(threads)
-    StreamingWindow(w["rate_hz"], w["window_samples"], w["hop_samples"], max_gap_s=w["max_gap_s"])
-    images = gaf.gaf(
-        np.ones((1, 3, w["window_samples"])), g["method"], g["image_size"], g["normalisation"], gaf_value_range(g)
-    )
-    assert np.isfinite(images).all()
+    channels = student_channels(config)
+    StreamingWindow(w["rate_hz"], w["window_samples"], w["hop_samples"], len(channels), max_gap_s=w["max_gap_s"])
+    augmentation = augment_config(config)
+    margin = augmentation.context_samples(w["window_samples"])
+    context = np.random.default_rng(0).normal(size=(2, len(channels), w["window_samples"] + 2 * margin))
+    bounds = np.array([0, 0]), np.array([context.shape[2], w["window_samples"]]), np.array([margin, 0])
+    rng = np.random.default_rng(0)
+    windows = augment(crop(context, *bounds, w["window_samples"], augmentation, rng), channels, augmentation, rng)
+    images = gaf.gaf(windows, **gaf_kwargs(config))
+    assert np.isfinite(images).all() and images.shape[:2] == (2, len(channels))
     build_teacher(t["kind"], 4, t["width"], t["embedding"])
-    student = build_student(config["student"]["arch"], 3, 4)
+    student = build_student(
+        config["student"]["arch"], len(channels), 4, norm=config["student"]["norm"], scale=channel_scale(config)
+    )
+    student(torch.from_numpy(images if config["student"]["arch"] != "cnn1d" else windows).float())
     for lr in (config["optim"]["lr"], t["lr"]):
         torch.optim.AdamW(student.parameters(), lr=lr, weight_decay=config["optim"]["weight_decay"])
     n, dim = 4, embedding_dim(student)
@@ -146,11 +157,12 @@ def _every_reader_takes(config: dict) -> None:
 
 NAMES = [
     *(*METHODS, *LABEL_SOURCES, *DATASETS, *PROTOCOLS, *STUDENTS, *TEACHERS, *gaf.METHODS, *gaf.NORMALISATIONS),
-    *("adaptive", "uniform", "static", "dynamic"),
+    *("adaptive", "uniform", "static", "dynamic", *NORMS, *AXES),
 ]
 PROBES = [
     *("-1", "0", "0.0", "1e-3", "0.5", "1", "1.0", "2", "64", "129", "1.0e+308", ".nan", ".inf", "-.inf"),
     *("true", "null", "''", "abc", "../x", "[]", "{}", "[acc]", "[acc, acc]", "[imu]", "[skeleton, fusion, acc]"),
+    *("[acc, gyro]", "[gyro]"),
     "[{until: 1.0, teachers: []}]",
 ]
 

@@ -103,7 +103,8 @@ def test_keypoints_lift_to_an_upright_planar_body_the_teacher_pairs_with(tmp_pat
     error = np.abs(planar(canonical[tracked]) - planar(written[(3, "walking", 1)].skeleton[tracked]))
     assert error.mean() < 0.08, error.mean()
     spec = WindowSpec(rate_hz=50.0, window_samples=64, hop_samples=32, skeleton_frames=16)
-    acc, skel, valid, _, _ = pair_recording(rec, spec)
+    w = pair_recording(rec, spec)
+    acc, skel, valid = w.acc, w.skeleton, w.skeleton_valid
     assert valid.all() and np.isfinite(skel).all() and acc.shape[0] == skel.shape[0] >= 6
 
 

@@ -19,7 +19,8 @@ def clock_recording():
 
 def test_pairing_cannot_drift():
     spec = WindowSpec(window_samples=64, hop_samples=16, skeleton_frames=20, body_frame=False)
-    acc, skel, valid, t0, t1 = pair_recording(clock_recording(), spec)
+    w = pair_recording(clock_recording(), spec)
+    acc, skel, valid, t0, t1 = w.acc, w.skeleton, w.skeleton_valid, w.t_start, w.t_end
     assert len(acc) > 10 and valid[1:-1].all()
     # the skeleton starts 60 ms after the first window and stops before the last one ends:
     # frames are never clamped into a span they do not cover
@@ -33,7 +34,7 @@ def test_pairing_cannot_drift():
 def test_acc_windows_are_what_the_robot_sees():
     rec = clock_recording()
     spec = WindowSpec(window_samples=64, hop_samples=16)
-    acc, *_ = pair_recording(rec, spec)
+    acc = pair_recording(rec, spec).imu
     online = StreamingWindow(spec.rate_hz, spec.window_samples, spec.hop_samples)
     windows = [w for t, v in zip(rec.acc_t, rec.acc, strict=True) for w in online.push(t, v)]
     np.testing.assert_allclose(np.stack([w.data for w in windows]), acc, atol=1e-5)
@@ -43,9 +44,8 @@ def test_tracking_loss_marks_window_invalid():
     rec = clock_recording()
     skel = rec.skeleton.copy()
     skel[(rec.skeleton_t > 2.0) & (rec.skeleton_t < 5.0)] = np.nan
-    _, _, valid, t0, t1 = pair_recording(
-        rec.with_(skeleton=skel), WindowSpec(window_samples=64, hop_samples=16, body_frame=False)
-    )
+    w = pair_recording(rec.with_(skeleton=skel), WindowSpec(window_samples=64, hop_samples=16, body_frame=False))
+    valid, t0, t1 = w.skeleton_valid, w.t_start, w.t_end
     inside = (t0 > 2.1) & (t1 < 4.9)
     clear = ~((t1 > 2.0) & (t0 < 5.0))
     clear[[0, -1]] = False  # the recording's edges (see test_pairing_cannot_drift)
@@ -77,6 +77,37 @@ def test_subject_specific_protocol_splits_trials():
     sp = split(recs, get_protocol("subject_specific"))
     assert {recs[i].trial for i in sp.test} == {"3", "4"}
     assert {recs[i].trial for i in sp.train + sp.val} == {"1", "2"} and sp.val
+
+
+def test_kfold_tests_every_subject_exactly_once_and_validates_on_the_training_side(small_dataset):
+    subjects = lambda idx: {small_dataset[i].subject for i in idx}  # noqa: E731
+    tested = []
+    for i in range(2):
+        sp = split(small_dataset, get_protocol(f"kfold_2_{i}"), seed=3)
+        assert len(subjects(sp.test)) == 2  # 4 subjects, balanced
+        assert subjects(sp.val) and not subjects(sp.val) & subjects(sp.test)
+        assert not subjects(sp.train) & (subjects(sp.val) | subjects(sp.test))
+        tested += sorted(subjects(sp.test))
+    assert sorted(tested) == ["s01", "s02", "s03", "s04"]
+
+
+def test_kfold_balances_recordings_and_ignores_order():
+    from training.data.protocols import group_folds
+
+    subjects = ["a"] * 6 + ["b"] * 3 + ["c"] * 3 + ["d"] * 2 + ["e"] * 2
+    folds = group_folds(subjects, 2)
+    sizes = [sum(1 for s in subjects if folds[s] == f) for f in range(2)]
+    assert sorted(sizes) == [8, 8]
+    assert group_folds(list(reversed(subjects)), 2) == folds
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("kfold_1_0", "k >= 2"), ("kfold_3_3", "0 <= i < k"), ("kfold_5_0", "needs at least 5 subjects, the dataset has")],
+)
+def test_kfold_refuses_what_cannot_be_a_fold(small_dataset, name, message):
+    with pytest.raises(ValueError, match=message):
+        split(small_dataset, get_protocol(name))
 
 
 def test_unknown_protocol():

@@ -6,6 +6,7 @@ by subject), so the test split is never used for model selection.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -30,12 +31,19 @@ def _trial_number(rec: Recording) -> int:
 
 @dataclass(frozen=True)
 class Protocol:
-    """``is_test(rec)`` decides the split; ``val_by`` says how validation is carved from train."""
+    """``is_test(rec)`` decides the split; ``val_by`` says how validation is carved from train.
+    A protocol whose test side depends on the whole dataset (k-fold) gives ``test_mask`` instead."""
 
     name: str
     description: str
-    is_test: Callable[[Recording], bool]
+    is_test: Callable[[Recording], bool] = lambda r: False
     val_by: str = "subject"  # or "recording"
+    test_mask: Callable[[list[Recording]], list[bool]] | None = None
+
+    def tests(self, recordings: list[Recording]) -> list[bool]:
+        if self.test_mask is not None:
+            return self.test_mask(recordings)
+        return [self.is_test(r) for r in recordings]
 
 
 PROTOCOLS: dict[str, Protocol] = {
@@ -72,11 +80,48 @@ def leave_one_subject_out(subject: str) -> Protocol:
     return Protocol(f"loso_{subject}", f"subject {subject} tests, all others train", lambda r: r.subject == subject)
 
 
+def group_folds(subjects: list[str], k: int) -> dict[str, int]:
+    """Each subject's fold, GroupKFold-style: subjects by decreasing number of recordings (ties by
+    name) go one by one to the fold with the fewest recordings so far (ties to the lowest fold),
+    so folds are balanced and the assignment depends on the data alone, never on a seed."""
+    counts: dict[str, int] = {}
+    for s in subjects:
+        counts[s] = counts.get(s, 0) + 1
+    if len(counts) < k:
+        raise ValueError(f"protocol: kfold_{k} needs at least {k} subjects, the dataset has {sorted(counts)}")
+    sizes = [0] * k
+    fold = {}
+    for s in sorted(counts, key=lambda s: (-counts[s], s)):
+        f = min(range(k), key=lambda i: (sizes[i], i))
+        fold[s] = f
+        sizes[f] += counts[s]
+    return fold
+
+
+_KFOLD = re.compile(r"kfold_(\d+)_(\d+)")
+
+
+def subject_kfold(k: int, i: int) -> Protocol:
+    if k < 2 or not 0 <= i < k:
+        raise ValueError(f"protocol: expected kfold_<k>_<i> with k >= 2 and 0 <= i < k, got kfold_{k}_{i}")
+
+    def mask(recordings: list[Recording]) -> list[bool]:
+        fold = group_folds([r.subject for r in recordings], k)
+        return [fold[r.subject] == i for r in recordings]
+
+    return Protocol(f"kfold_{k}_{i}", f"subject-grouped {k}-fold, fold {i} tests", test_mask=mask)
+
+
 def get_protocol(name: str) -> Protocol:
     if name.startswith("loso_"):
         return leave_one_subject_out(name[len("loso_") :])
+    match = _KFOLD.fullmatch(name)
+    if match:
+        return subject_kfold(int(match[1]), int(match[2]))
     if name not in PROTOCOLS:
-        raise ValueError(f"protocol: expected one of {sorted(PROTOCOLS)} or loso_<subject>, got {name!r}")
+        raise ValueError(
+            f"protocol: expected one of {sorted(PROTOCOLS)}, loso_<subject> or kfold_<k>_<i>, got {name!r}"
+        )
     return PROTOCOLS[name]
 
 
@@ -89,8 +134,9 @@ class Split:
 
 def split(recordings: list[Recording], protocol: Protocol, val_fraction: float = 0.2, seed: int = 0) -> Split:
     """Indices of train / val / test recordings. Validation never touches test subjects."""
-    test = [i for i, r in enumerate(recordings) if protocol.is_test(r)]
-    rest = [i for i, r in enumerate(recordings) if not protocol.is_test(r)]
+    is_test = protocol.tests(recordings)
+    test = [i for i, t in enumerate(is_test) if t]
+    rest = [i for i, t in enumerate(is_test) if not t]
     if not test or not rest:
         raise ValueError(f"protocol {protocol.name}: split left {len(rest)} train and {len(test)} test recordings")
     rng = np.random.default_rng(seed)

@@ -11,9 +11,12 @@ batch of an epoch is dropped, so BatchNorm never sees filler.
 from __future__ import annotations
 
 import copy
+import math
 import os
 import random
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +26,7 @@ from torch import nn
 from tqdm import tqdm
 
 from training.engine.distributed import SINGLE_PROCESS, DistContext
-from training.engine.metrics import classification_report
+from training.engine.metrics import classification_report, recording_report
 from training.engine.run import RunFolder
 
 Split = dict[str, torch.Tensor]
@@ -38,6 +41,13 @@ class FitConfig:
     seed: int = 0
     threads: int = 2
     progress: bool = True
+    # evaluate, select and export an exponential moving average of the weights (0: off); on small
+    # sets the raw weights of neighbouring epochs disagree by many points, their average does not
+    ema: float = 0.0
+    label_smoothing: float = 0.0
+    # before each evaluation, recompute BatchNorm statistics for the evaluated weights on this many
+    # training windows (0: keep the running averages, which lag behind fast-moving weights)
+    precise_bn: int = 0
 
 
 def seed_everything(seed: int) -> None:
@@ -76,20 +86,42 @@ def predict(model: nn.Module, split: Split, batch_size: int = 256) -> tuple[torc
 class SupervisedObjective(nn.Module):
     """Cross-entropy on the labels: teachers, and the student-alone baseline."""
 
-    def __init__(self, model: nn.Module):
+    def __init__(self, model: nn.Module, label_smoothing: float = 0.0):
         super().__init__()
         self.model = model
+        self.label_smoothing = label_smoothing
 
     def forward(self, batch: Split, epoch: int) -> tuple[torch.Tensor, torch.Tensor, dict[str, float]]:
         logits, _ = self.model(*model_inputs(self.model, batch))
-        loss = nn.functional.cross_entropy(logits, batch["y"])
+        loss = nn.functional.cross_entropy(logits, batch["y"], label_smoothing=self.label_smoothing)
         return loss, logits, {"ce": float(loss.detach())}
 
 
-def _evaluate(model: nn.Module, split: Split) -> tuple[float, np.ndarray]:
+def _evaluate(model: nn.Module, split: Split) -> tuple[float, np.ndarray, torch.Tensor]:
     logits, _ = predict(model, split)
     loss = nn.functional.cross_entropy(logits, split["y"]).item()
-    return loss, logits.argmax(1).numpy()
+    return loss, logits.argmax(1).numpy(), logits
+
+
+BatchTransform = Callable[[Split, np.random.Generator], Split]
+
+
+def recompute_batchnorm(model: nn.Module, split: Split, limit: int, device: torch.device) -> None:
+    """Set every BatchNorm's statistics to those of ``model``'s current weights on up to ``limit``
+    windows of ``split`` (evenly spaced; torch's update_bn, the SWA recipe). The running averages
+    mix statistics of many past weights: at a high learning rate they disagree with the weights
+    they are used with, and validation swings where the training loss does not."""
+    if not any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in model.modules()):
+        return
+    if len(model.inputs) != 1:
+        raise ValueError(f"precise_bn: expected a network with one input, {type(model).__name__} has {model.inputs}")
+    (name,) = model.inputs
+    n = len(split["y"])
+    index = torch.linspace(0, n - 1, min(n, limit)).round().long()
+    x = split[name][index]
+    mode = model.training
+    torch.optim.swa_utils.update_bn([x[i : i + 256].to(device) for i in range(0, len(x), 256)], model)
+    model.train(mode)
 
 
 def fit(
@@ -101,12 +133,14 @@ def fit(
     ctx: DistContext = SINGLE_PROCESS,
     resume: bool = False,
     run_dir: str | Path | None = None,
+    transform: BatchTransform | None = None,
 ) -> tuple[nn.Module, dict]:
     """Train ``objective.model`` on ``data['train']``, select on 'val', test once on 'test'.
 
-    ``run`` is only written by rank 0 (pass None on other ranks). With ``resume`` every rank
-    continues from ``last.pt`` in ``run_dir`` (default: the run folder): same batches, same result
-    as an uninterrupted run.
+    ``transform`` redraws every training batch (augmentation), seeded by (seed, epoch, step,
+    rank). ``run`` is only written by rank 0 (pass None on other ranks). With ``resume`` every
+    rank continues from ``last.pt`` in ``run_dir`` (default: the run folder): same batches, same
+    result as an uninterrupted run.
     """
     seed_everything(config.seed)
     torch.set_num_threads(config.threads)
@@ -123,6 +157,17 @@ def fit(
     schedule = torch.optim.lr_scheduler.OneCycleLR(
         optimiser, max_lr=config.lr, total_steps=config.epochs * steps_per_epoch
     )
+    # the weights that are evaluated, selected and exported: the model itself, or its moving average
+    average = (
+        torch.optim.swa_utils.AveragedModel(
+            model,
+            multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(config.ema),
+            use_buffers=not config.precise_bn,
+        )
+        if config.ema > 0
+        else None
+    )
+    evaluated = model if average is None else average.module
     stepper: nn.Module = objective
     if ctx.distributed:
         stepper = nn.parallel.DistributedDataParallel(
@@ -131,7 +176,7 @@ def fit(
             find_unused_parameters=True,
         )
     history: list[dict[str, float]] = []
-    best_acc, best_epoch, best_state = -1.0, -1, None
+    best_acc, best_loss, best_epoch, best_state = -1.0, math.inf, -1, None
     start = 1
     folder = Path(run_dir) if run_dir is not None else (Path(run.path) if run is not None else None)
     last_path = folder / "last.pt" if folder is not None else None
@@ -140,7 +185,10 @@ def fit(
         objective.load_state_dict(state["objective"])
         optimiser.load_state_dict(state["optimiser"])
         schedule.load_state_dict(state["schedule"])
+        if average is not None:
+            average.load_state_dict(state["average"])
         best_acc, best_epoch, start = state["best_acc"], state["best_epoch"], state["epoch"] + 1
+        best_loss = state.get("best_loss", math.inf)
         best_state = torch.load(folder / "best.pt", map_location="cpu", weights_only=True)
         history = run.read_history() if run is not None else []
     elif resume and ctx.is_main:  # a mistyped --out or config must not pass for a continued run
@@ -151,6 +199,7 @@ def fit(
         disable=not (config.progress and ctx.is_main),
         leave=False,
     )
+    started = time.perf_counter()
     for epoch in bar:
         objective.train()
         # a permutation that depends on (seed, epoch) only: identical on every rank, and after a resume
@@ -160,12 +209,17 @@ def fit(
         for step in range(steps_per_epoch):
             idx = ctx.shard(order[step * config.batch_size : (step + 1) * config.batch_size])
             assert len(idx) == local
-            batch = {k: v[idx].to(ctx.device) for k, v in train.items()}
+            batch = {k: v[idx] for k, v in train.items()}
+            if transform is not None:
+                batch = transform(batch, np.random.default_rng([config.seed, epoch, step, ctx.rank]))
+            batch = {k: v.to(ctx.device) for k, v in batch.items()}
             loss, logits, parts = stepper(batch, epoch)
             optimiser.zero_grad(set_to_none=True)
             loss.backward()
             optimiser.step()
             schedule.step()
+            if average is not None:
+                average.update_parameters(model)
             sums["loss"] += float(loss.detach()) * local
             sums["correct"] += float((logits.argmax(1) == batch["y"]).sum())
             sums["count"] += local
@@ -173,7 +227,9 @@ def fit(
                 parts_sum[k] = parts_sum.get(k, 0.0) + v * local
         keys = list(sums) + list(parts_sum)
         totals = dict(zip(keys, ctx.all_sum([*sums.values(), *parts_sum.values()]), strict=True))
-        val_loss, val_pred = _evaluate(model, data["val"])
+        if config.precise_bn:
+            recompute_batchnorm(evaluated, train, config.precise_bn, ctx.device)
+        val_loss, val_pred, _ = _evaluate(evaluated, data["val"])
         val_acc = float((val_pred == data["val"]["y"].numpy()).mean())
         row = {
             "epoch": epoch,
@@ -185,29 +241,34 @@ def fit(
         }
         history.append(row)
         bar.set_postfix(val_acc=f"{val_acc:.3f}")
-        if val_acc > best_acc:
-            best_acc, best_epoch = val_acc, epoch
-            best_state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
+        # the best validation accuracy; among epochs that tie (a few validation windows often
+        # do), the lowest validation loss
+        if val_acc > best_acc or (val_acc == best_acc and val_loss < best_loss):
+            best_acc, best_loss, best_epoch = val_acc, val_loss, epoch
+            best_state = {k: v.detach().cpu().clone() for k, v in evaluated.state_dict().items()}
             if run is not None:
                 _save_atomic(best_state, Path(run.path) / "best.pt")
         if run is not None:
             run.log_epoch(row)
-            _save_atomic(  # every epoch: what --resume continues from
-                {
-                    "objective": objective.state_dict(),
-                    "optimiser": optimiser.state_dict(),
-                    "schedule": schedule.state_dict(),
-                    "epoch": epoch,
-                    "best_acc": best_acc,
-                    "best_epoch": best_epoch,
-                },
-                last_path,
-            )
+            checkpoint = {
+                "objective": objective.state_dict(),
+                "optimiser": optimiser.state_dict(),
+                "schedule": schedule.state_dict(),
+                "epoch": epoch,
+                "best_acc": best_acc,
+                "best_loss": best_loss,
+                "best_epoch": best_epoch,
+            }
+            if average is not None:
+                checkpoint["average"] = average.state_dict()
+            _save_atomic(checkpoint, last_path)  # every epoch: what --resume continues from
     assert best_state is not None
+    train_seconds = time.perf_counter() - started
     model.load_state_dict(copy.deepcopy(best_state))
-    _, test_pred = _evaluate(model, data["test"])
-    _, val_pred = _evaluate(model, data["val"])
-    report = classification_report(data["test"]["y"].numpy(), test_pred, label_names)
+    _, test_pred, test_logits = _evaluate(model, data["test"])
+    _, val_pred, _ = _evaluate(model, data["val"])
+    y_test = data["test"]["y"].numpy()
+    report = classification_report(y_test, test_pred, label_names)
     result = {
         "best_epoch": best_epoch,
         "val_accuracy": best_acc,
@@ -215,12 +276,18 @@ def fit(
         "test": report,
         "n_train": n,
         "n_val": len(data["val"]["y"]),
-        "n_test": len(data["test"]["y"]),
+        "n_test": len(y_test),
+        "train_seconds": train_seconds,  # this process's epochs (a resumed run: the epochs it ran)
     }
+    if "recording" in data["test"]:
+        recordings = data["test"]["recording"].numpy()
+        result["test_recordings"] = recording_report(recordings, y_test, test_pred, label_names)
     if run is not None:
         run.write_json("metrics.json", result)
         run.plot_curves(history)
         run.plot_confusion(np.array(report["confusion_matrix"]), label_names, f"test accuracy {report['accuracy']:.3f}")
+        if "recording" in data["test"]:
+            run.write_predictions("test_predictions.csv", data["test"], test_logits, label_names)
     ctx.barrier()
     return model.eval(), result
 

@@ -32,3 +32,22 @@ def classification_report(y_true: np.ndarray, y_pred: np.ndarray, labels: tuple[
         "confusion_matrix": cm.tolist(),
         "n": int(cm.sum()),
     }
+
+
+def majority_vote(recordings: np.ndarray, y_true: np.ndarray, y_pred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per recording: its true label (the most common among its windows) and the most common
+    prediction of its windows; ties go to the lower class index, as np.argmax of the counts."""
+    recordings, y_true, y_pred = (np.asarray(a) for a in (recordings, y_true, y_pred))
+    ids, owner = np.unique(recordings, return_inverse=True)
+    n_classes = int(max(y_true.max(initial=0), y_pred.max(initial=0))) + 1
+    truth = np.zeros((ids.size, n_classes), dtype=np.int64)
+    votes = np.zeros((ids.size, n_classes), dtype=np.int64)
+    np.add.at(truth, (owner, y_true), 1)
+    np.add.at(votes, (owner, y_pred), 1)
+    return truth.argmax(1), votes.argmax(1)
+
+
+def recording_report(recordings: np.ndarray, y_true: np.ndarray, y_pred: np.ndarray, labels: tuple[str, ...]) -> dict:
+    """:func:`classification_report` of the recording-level majority vote."""
+    truth, vote = majority_vote(recordings, y_true, y_pred)
+    return classification_report(truth, vote, labels)

