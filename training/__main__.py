@@ -96,9 +96,9 @@ def cmd_experiments(args: argparse.Namespace) -> int:
 
 def cmd_demo_recording(args: argparse.Namespace) -> int:
     from har_kd_ros.recording import save_npz
-    from training.data.synthetic import ACTIVITIES, generate_stream
+    from training.data.synthetic import MOTION_ACTIVITIES, generate_stream
 
-    activities = tuple(args.activities.split(",")) if args.activities else ACTIVITIES
+    activities = tuple(args.activities.split(",")) if args.activities else MOTION_ACTIVITIES
     rec = generate_stream(activities, segment_s=args.segment, seed=args.seed)
     rec = rec.with_(skeleton=rec.skeleton.astype("float32"))  # mm-level noise: float32 halves the file
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)

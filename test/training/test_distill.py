@@ -10,6 +10,7 @@ import torch
 
 from har_kd_ros.gaf import gaf
 from training.config import load_config
+from training.data.synthetic import ACTIVITIES
 from training.engine import loop
 from training.engine.loop import FitConfig, fit
 from training.engine.objectives import PSKDObjective
@@ -19,6 +20,7 @@ from training.models.teachers import build_teacher
 from training.pipeline import attach_teacher, get_teacher, prepare, run, teacher_split
 
 CONFIGS = "training/configs/synthetic"
+K = len(ACTIVITIES)  # the synthetic classes
 
 
 @pytest.fixture(scope="module")
@@ -58,10 +60,10 @@ class PairingSpy(torch.nn.Module):
 
 def test_teacher_and_student_see_the_same_sample_in_every_batch(prepared):
     config, data = prepared
-    teacher = build_teacher("skeleton", 10, width=16, embedding=32).eval()
+    teacher = build_teacher("skeleton", K, width=16, embedding=32).eval()
     attach_teacher(data.splits["train"], "skeleton", teacher)
     g = config["gaf"]
-    spy = PairingSpy(build_student("edge", 3, 10), teacher, {
+    spy = PairingSpy(build_student("edge", 3, K), teacher, {
         "method": g["method"], "image_size": g["image_size"], "normalisation": g["normalisation"],
         "value_range": (-g["range"], g["range"]),
     })  # fmt: skip
@@ -76,7 +78,7 @@ def test_batches_are_never_padded(prepared):
     class Sizes(torch.nn.Module):
         def __init__(self):
             super().__init__()
-            self.model = build_student("edge", 3, 10)
+            self.model = build_student("edge", 3, K)
 
         def forward(self, batch, epoch):
             sizes.append(len(batch["y"]))
@@ -94,10 +96,10 @@ def test_teacher_split_keeps_only_tracked_skeletons(prepared):
     train = dict(data.splits["train"])
     train["skeleton_valid"] = train["skeleton_valid"].clone()
     train["skeleton_valid"][::3] = False
-    sk = teacher_split(train, build_teacher("skeleton", 10, 16, 32))
+    sk = teacher_split(train, build_teacher("skeleton", K, 16, 32))
     assert len(sk["y"]) == int(train["skeleton_valid"].sum()) and bool(sk["skeleton_valid"].all())
-    assert len(teacher_split(train, build_teacher("acc", 10, 16, 32))["y"]) == len(train["y"])
-    attach_teacher(train, "fusion", build_teacher("fusion", 10, 16, 32).eval())
+    assert len(teacher_split(train, build_teacher("acc", K, 16, 32))["y"]) == len(train["y"])
+    attach_teacher(train, "fusion", build_teacher("fusion", K, 16, 32).eval())
     assert torch.equal(train["t_valid.fusion"], train["skeleton_valid"])
     assert (train["t_logits.fusion"][~train["skeleton_valid"]] == 0).all()
 

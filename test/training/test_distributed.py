@@ -22,8 +22,11 @@ def test_two_processes_match_one_with_the_same_global_batch(tmp_path):
     from tiny_config import TINY
 
     sets = [x for item in TINY for x in ("--set", item)]
+    # two epochs: the second one's permutation is drawn again on every rank. Longer runs are not
+    # bit-comparable: summing half-batch gradients rounds differently, and Adam scales the
+    # rounding of near-zero gradients (rare classes) up to whole steps
     common = ["-m", "training", "run", "--config", str(REPO / "training/configs/synthetic/teacher.yaml"), *sets,
-              "--set", "teacher.epochs=3", "--set", "teacher.batch_size=32"]  # fmt: skip
+              "--set", "teacher.epochs=2", "--set", "teacher.batch_size=32"]  # fmt: skip
     single = _run([sys.executable, *common, "--out", str(tmp_path / "one")], tmp_path)
     assert single.returncode == 0, single.stderr[-2000:]
     torchrun = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2"]
@@ -43,7 +46,7 @@ def test_two_processes_match_one_with_the_same_global_batch(tmp_path):
     # the per-epoch log is rank 0's, with losses summed over both ranks
     rows1 = (one / "metrics.csv").read_text().splitlines()
     rows2 = (two / "metrics.csv").read_text().splitlines()
-    assert len(rows1) == len(rows2) == 4
+    assert len(rows1) == len(rows2) == 3
     for a, b in zip(rows1[1:], rows2[1:], strict=True):
         loss1, loss2 = float(a.split(",")[1]), float(b.split(",")[1])
         assert loss1 == pytest.approx(loss2, rel=1e-4)

@@ -57,7 +57,8 @@ def test_paired_dataset_labels(small_dataset):
     paired = pair_recordings(small_dataset, WindowSpec(), labels)
     assert paired.acc.shape[1:] == (3, 128) and paired.skeleton.shape[1:] == (32, 16, 3)
     for i in np.random.default_rng(0).choice(len(paired), 20):
-        assert labels[paired.labels[i]] == small_dataset[paired.recording[i]].label
+        middle = 0.5 * (paired.t_start[i] + paired.t_end[i])  # a window is labelled at its middle
+        assert labels[paired.labels[i]] == small_dataset[paired.recording[i]].label_at(middle)
 
 
 def test_protocols_keep_test_out_of_validation(small_dataset):

@@ -20,7 +20,10 @@ def test_deterministic_and_complete():
     assert {r.label for r in a} == set(ACTIVITIES)
     for r in a:
         r.validate()
-        assert r.acc_rate_hz == pytest.approx(50.0, rel=0.02) and r.skeleton_rate_hz == pytest.approx(30.0)
+        assert r.acc_rate_hz == pytest.approx(50.0, rel=0.02)
+        # a watch nobody wears has no skeleton; everyone else is tracked at 30 Hz
+        assert (r.skeleton is None) == (r.label == "still")
+        assert r.label == "still" or r.skeleton_rate_hz == pytest.approx(30.0)
 
 
 def test_accelerometer_is_the_second_derivative_of_the_wrist_plus_gravity():
@@ -33,7 +36,10 @@ def test_accelerometer_is_the_second_derivative_of_the_wrist_plus_gravity():
     wrist = joints[:, CANONICAL_JOINTS.index("wrist_r")]
     acc_world = np.gradient(np.gradient(wrist, t, axis=0), t, axis=0) + [0.0, 0.0, GRAVITY]
     expected = np.einsum("tji,tj->ti", frames["r"], acc_world)[100:-100]
-    acc, _ = synthetic._specific_force("waving", t[100:-100], subject, trial, "r")
+    watch = synthetic.nominal_watch(rng, "r")
+    acc, _ = synthetic.ideal_imu(
+        lambda tt: synthetic.joint_angles("waving", tt, subject, trial), t[100:-100], subject, watch
+    )
     np.testing.assert_allclose(acc, expected, atol=0.05 * np.abs(expected).max())
 
 
@@ -41,8 +47,63 @@ def test_at_rest_the_accelerometer_reads_one_g():
     rng = np.random.default_rng(1)
     subject = synthetic.make_subject(rng, 0)
     rec = synthetic.generate_recording("sit_down", subject, 0, rng, duration_s=8.0)
-    before = rec.acc_t < 0.2 * 8.0  # standing still before the onset
+    before = rec.acc_t < rec.segments[0].end - 0.5  # standing before the onset
+    assert rec.segments[0].label == "standing"
     assert np.linalg.norm(rec.acc[before], axis=1).mean() == pytest.approx(GRAVITY, abs=0.4)
+
+
+def test_a_posture_change_is_labelled_only_while_it_happens():
+    """The seated tail of a sit_down is sitting: a model must never learn that stillness is a sit_down."""
+    recs = generate_dataset(n_subjects=2, trials=2, activities=("sit_down", "stand_up"), seed=2)
+    for r in recs:
+        labels = [seg.label for seg in r.segments]
+        assert labels == (
+            ["standing", "sit_down", "sitting"] if r.label == "sit_down" else ["sitting", "stand_up", "standing"]
+        )
+        change = r.segments[1]
+        assert 1.2 < change.end - change.start < 3.0
+        # the body moves during the change and hardly before or after it
+        gyro = np.linalg.norm(r.gyro, axis=1)
+        during = (r.acc_t > change.start + 0.5) & (r.acc_t < change.end - 0.5)
+        outside = (r.acc_t < change.start - 0.5) | (r.acc_t > change.end + 0.5)
+        assert gyro[during].mean() > 2 * gyro[outside].mean()
+
+
+def test_rests_surround_activities_without_a_jump():
+    rec = generate_dataset(n_subjects=1, trials=1, activities=("running",), seed=3, rest_s=1.5)[0]
+    assert [s.label for s in rec.segments] == ["standing", "running", "standing"]
+    for boundary in (rec.segments[0].end, rec.segments[1].end):
+        near = np.abs(rec.acc_t - boundary) < 0.6
+        # a runner who stops: no more than a stride's accelerations, no impulse from a blend
+        assert np.abs(rec.acc[near]).max() < 8 * GRAVITY
+    assert rec.label_at(0.5) == "standing" and rec.label_at(rec.segments[1].start + 1.0) == "running"
+
+
+def test_a_still_watch_reads_gravity_in_its_own_orientation():
+    recs = generate_dataset(n_subjects=1, trials=6, activities=("still",), seed=4)
+    directions = []
+    for r in recs:
+        assert r.skeleton is None and r.location == "table"
+        magnitude = np.linalg.norm(r.acc, axis=1)
+        assert magnitude.mean() == pytest.approx(GRAVITY, abs=0.5) and magnitude.std() < 0.3
+        assert np.abs(r.gyro).mean() < 0.1
+        directions.append(r.acc.mean(axis=0) / magnitude.mean())
+    # six trials, six orientations: gravity does not sit on one axis
+    assert np.ptp(np.array(directions), axis=0).min() > 0.5
+
+
+def test_a_randomised_watch_differs_in_rate_and_mounting_and_stays_physical():
+    recs = generate_dataset(n_subjects=2, trials=3, activities=("standing", "waving"), seed=5, sensor_side="either",
+                            randomise_watch=True)  # fmt: skip
+    rates = {round(r.acc_rate_hz) for r in recs}
+    assert len(rates) >= 3 and min(rates) >= 10 and max(rates) <= 100
+    for r in recs:
+        if r.label == "standing":  # any mounting: a wearer at rest still reads about 1 g
+            assert np.linalg.norm(r.acc, axis=1).mean() == pytest.approx(GRAVITY, abs=1.0)
+        else:  # a wave is seen from the arm that waves
+            assert r.location == "right_wrist"  # no subject of this seed is left-handed
+    still_x = [r.acc[:, 0].mean() for r in recs if r.label == "standing"]
+    assert np.ptp(still_x) > 2.0  # the arm hangs the same way; the watch does not sit the same way
 
 
 def test_activities_differ_physically():
@@ -62,11 +123,15 @@ def test_skeleton_has_dropouts_and_plausible_bones():
     assert s[:, CANONICAL_JOINTS.index("head"), 2].mean() > s[:, CANONICAL_JOINTS.index("pelvis"), 2].mean() + 0.4
 
 
-def test_stream_has_labelled_segments():
-    rec = generate_stream(("walking", "waving"), segment_s=5.0, seed=1)
-    assert [s.label for s in rec.segments] == ["walking", "waving"]
-    assert rec.label_at(2.0) == "walking" and rec.label_at(7.0) == "waving"
+def test_stream_has_labelled_segments_with_rests_between():
+    rec = generate_stream(("walking", "waving", "sit_down", "stand_up"), segment_s=5.0, seed=1, rest_s=2.0)
+    assert [s.label for s in rec.segments] == [
+        "walking", "standing", "waving", "standing", "sit_down", "sitting", "stand_up",
+    ]  # fmt: skip
+    assert rec.label_at(2.0) == "walking" and rec.label_at(6.0) == "standing" and rec.label_at(8.0) == "waving"
     assert np.all(np.diff(rec.acc_t) > 0)
+    with pytest.raises(ValueError, match="'still' is a watch nobody wears"):
+        generate_stream(("walking", "still"))
 
 
 def test_bad_arguments():
@@ -74,6 +139,8 @@ def test_bad_arguments():
         generate_dataset(activities=("flying",))
     with pytest.raises(ValueError, match="sensor_side"):
         generate_dataset(sensor_side="x")
+    with pytest.raises(ValueError, match="rest_s"):
+        generate_dataset(rest_s=-1.0)
     for kwargs, message in (
         ({"n_subjects": 0}, "n_subjects: expected at least 1, got 0"),
         ({"trials": -1}, "trials: expected at least 1, got -1"),

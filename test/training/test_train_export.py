@@ -6,8 +6,10 @@ import pytest
 from har_kd_ros.classifier import StudentClassifier
 from har_kd_ros.model_card import ModelCard
 from training.__main__ import main
+from training.data.synthetic import ACTIVITIES
 
 CONFIGS = "training/configs/synthetic"
+K = len(ACTIVITIES)  # the synthetic classes
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +71,7 @@ def test_export_card_and_parity(trained):
     assert card.provenance["method"] == "supervised"
     clf = StudentClassifier(model)
     p = clf.probabilities(np.random.default_rng(0).normal(0, 5, (3, 3, 64)))
-    assert p.shape == (3, 10)
+    assert p.shape == (3, K)
 
 
 def test_int8_export_records_its_accuracy_delta(trained):
@@ -93,12 +95,12 @@ def test_checkpoint_loads_weights_only(trained):
     from training.models.students import build_student
 
     out, _ = trained
-    model = load_checkpoint(build_student("edge", 3, 10), next(out.glob("*/*/best.pt")))
+    model = load_checkpoint(build_student("edge", 3, K), next(out.glob("*/*/best.pt")))
     assert not model.training
     evil = out / "evil.pt"
     torch.save({"weights": object()}, evil)
     with pytest.raises(Exception, match="(?i)weights_only|unsupported"):
-        load_checkpoint(build_student("edge", 3, 10), evil)
+        load_checkpoint(build_student("edge", 3, K), evil)
 
 
 def test_bundled_student_beats_chance_on_unseen_subjects(default_student):
