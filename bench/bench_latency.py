@@ -94,8 +94,10 @@ def publish_imu_stream(pub: object, rate_hz: float, seconds: float) -> list[floa
         if delay > 0:
             time.sleep(delay)  # no busy-waiting: the node under test needs the CPU
         t = time.time()
-        acc = [2.0 * np.sin(2 * np.pi * 1.5 * i * period) + rng.normal(0, 0.2), rng.normal(0, 0.2), 9.81]
-        pub.publish(fill_imu(Imu(), t, "imu_link", acc))
+        swing = np.sin(2 * np.pi * 1.5 * i * period)
+        acc = [2.0 * swing + rng.normal(0, 0.2), rng.normal(0, 0.2), 9.81]
+        gyro = [rng.normal(0, 0.02), 1.5 * swing + rng.normal(0, 0.02), rng.normal(0, 0.02)]
+        pub.publish(fill_imu(Imu(), t, "imu_link", acc, gyro))
         stamps.append(t)
     return stamps
 

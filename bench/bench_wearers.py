@@ -146,7 +146,7 @@ def run(
                 continue
             a = 2.0 * np.sin(2 * np.pi * (1.0 + 0.1 * i) * k * period)
             pub = pubs[i]
-            pub.publish(fill_imu(msg, t, "imu_link", (a, 0.3 * a, 9.81)))
+            pub.publish(fill_imu(msg, t, "imu_link", (a, 0.3 * a, 9.81), (0.2 * a, 0.1 * a, 0.0)))
             stamps[i].append(t)
         if soak and k % int(10 * rate_hz) == 0:
             samples.append([round(k * period, 1), round(rss_mb(node_proc.pid), 2)])

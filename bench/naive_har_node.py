@@ -1,7 +1,8 @@
 """The IMU activity node a user would write without har_kd_ros: the baseline of bench_naive.py.
 
 Everything happens in the subscription callback: keep the last 2.56 s of samples as they
-arrive (no resampling), every 0.5 s turn them into a pyts GramianAngularField image and run
+arrive (no resampling; acc and gyro, as the bundled student reads), every 0.5 s turn them into a
+pyts GramianAngularField image and run
 the torch student eagerly, then publish a vision_msgs/Classification stamped with the sample
 that completed the window. Weights are untrained (the cost does not depend on them). One
 window is run before subscribing, so numba's first-call compilation inside pyts (seconds)
@@ -34,29 +35,30 @@ from vision_msgs.msg import Classification, ObjectHypothesis
 
 from training.models.students import build_student
 
-LABELS = [str(i) for i in range(10)]
+LABELS = [str(i) for i in range(13)]
+CHANNELS = 6  # acc + gyro
 
 
 def main() -> None:
     arch, rate = sys.argv[1], float(sys.argv[2])
     window, hop = round(2.56 * rate), round(0.5 * rate)
-    model = build_student(arch, 3, len(LABELS)).eval()
+    model = build_student(arch, CHANNELS, len(LABELS)).eval()
     gaf = GramianAngularField(image_size=64, method="summation")
     rclpy.init()
     node = rclpy.create_node("naive_har")
     pub = node.create_publisher(Classification, "activity/classification", 10)
-    buffer: deque[tuple[float, float, float]] = deque(maxlen=window)
+    buffer: deque[tuple[float, ...]] = deque(maxlen=window)
     count = {"n": 0}
     spent = {"windows": 0, "wall_s": 0.0, "cpu_s": 0.0}
 
     def on_imu(msg: Imu) -> None:
-        a = msg.linear_acceleration
-        buffer.append((a.x, a.y, a.z))
+        a, w = msg.linear_acceleration, msg.angular_velocity
+        buffer.append((a.x, a.y, a.z, w.x, w.y, w.z))
         count["n"] += 1
         if len(buffer) < window or count["n"] % hop:
             return
         wall, cpu = time.perf_counter(), time.process_time()
-        image = gaf.fit_transform(np.array(buffer).T)  # (3, 64, 64): channels as pyts samples
+        image = gaf.fit_transform(np.array(buffer).T)  # (6, 64, 64): channels as pyts samples
         with torch.no_grad():
             logits = model(torch.from_numpy(image[None]).float())[0][0]
         p = torch.softmax(logits, 0).numpy()
@@ -70,7 +72,9 @@ def main() -> None:
         pub.publish(out)
 
     with torch.no_grad():  # warm up: pyts compiles with numba on first use (seconds), torch allocates
-        model(torch.from_numpy(gaf.fit_transform(np.random.default_rng(0).normal(size=(3, window)))[None]).float())
+        model(
+            torch.from_numpy(gaf.fit_transform(np.random.default_rng(0).normal(size=(CHANNELS, window)))[None]).float()
+        )
     qos = QoSProfile(depth=50, reliability=ReliabilityPolicy.BEST_EFFORT, durability=qos_profile_sensor_data.durability)
     node.create_subscription(Imu, "imu", on_imu, qos)
     print("model ready", flush=True)

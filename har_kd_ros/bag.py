@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from har_kd_ros.cdr import ImuCdrReader
+from har_kd_ros.cdr import ImuCdrReader, MissingGyroscopeError
+from har_kd_ros.channels import ACC_CHANNELS, CHANNELS
 from har_kd_ros.errors import first_line
 from har_kd_ros.recording import Recording, RecordingError
 
@@ -22,7 +23,8 @@ IMU_TYPE = "sensor_msgs/msg/Imu"
 POINTCLOUD2 = "sensor_msgs/msg/PointCloud2"
 STRING = "std_msgs/msg/String"
 CLASSIFICATION = "vision_msgs/msg/Classification"
-_IMU = ImuCdrReader(("acc_x", "acc_y", "acc_z", "gyro_x", "gyro_y", "gyro_z"))
+_IMU = ImuCdrReader(CHANNELS)
+_ACC_ONLY = ImuCdrReader(ACC_CHANNELS)
 
 # called with (receive time in ns, serialized message) for each message of a (topic, type);
 # raises ValueError for a message it cannot read, RecordingError for one the recording refuses
@@ -49,6 +51,7 @@ def read_imu(
         raise RecordingError(f"{path}: bag not found")
     also = dict(also or {})
     t, samples = [], []
+    no_gyro = 0  # messages whose driver says it has no gyroscope (REP 145)
     try:
         with AnyReader([path]) as reader:
             imu = [c for c in reader.connections if c.msgtype == IMU_TYPE and (topic is None or c.topic == topic)]
@@ -62,7 +65,11 @@ def read_imu(
             for index, (connection, received_ns, raw) in enumerate(reader.messages(connections=imu + others)):
                 try:
                     if connection.msgtype == IMU_TYPE and connection.topic == topics[0]:
-                        stamp, _, values = _IMU.read(raw)
+                        try:
+                            stamp, _, values = _IMU.read(raw)
+                        except MissingGyroscopeError:
+                            stamp, _, acc = _ACC_ONLY.read(raw)
+                            values, no_gyro = (*acc, 0.0, 0.0, 0.0), no_gyro + 1
                         t.append(stamp if stamp > 0 else received_ns * 1e-9)
                         samples.append(values)
                     else:
@@ -87,7 +94,7 @@ def read_imu(
         label=None,
         acc=values[:, :3],
         acc_t=stamps[keep],
-        gyro=values[:, 3:],
+        gyro=None if no_gyro else values[:, 3:],  # a stream without a gyroscope has none, not zeros
         gravity="included",
         location="unknown",
         source="rosbag2",

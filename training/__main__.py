@@ -94,6 +94,16 @@ def cmd_experiments(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_transfer(args: argparse.Namespace) -> int:
+    from training.transfer import evaluate_transfer, markdown, write
+
+    doc = evaluate_transfer(args.model, args.dataset)
+    if args.out:
+        write(doc, args.out)
+    print(markdown(doc))
+    return 0
+
+
 def cmd_demo_recording(args: argparse.Namespace) -> int:
     from har_kd_ros.recording import save_npz
     from training.data.synthetic import MOTION_ACTIVITIES, generate_stream
@@ -144,6 +154,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--no-cache", action="store_true")
     p.set_defaults(func=cmd_experiments)
+
+    p = sub.add_parser("transfer", help="score an exported student zero-shot on a real wrist set (BasicMotions)")
+    p.add_argument("--model", default=str(DEFAULT_MODEL))
+    p.add_argument("--dataset", default="basic_motions")
+    p.add_argument("--out", default="", help="also write the full result as JSON here")
+    p.set_defaults(func=cmd_transfer)
 
     p = sub.add_parser("demo-recording", help="write the bundled replay demo (a held-out synthetic subject)")
     p.add_argument("--out", default=str(DEFAULT_DEMO))

@@ -90,6 +90,9 @@ DEFAULTS: dict[str, Any] = {
         "label_smoothing": 0.0,
         # recompute BatchNorm statistics on this many training windows before each evaluation (0: off)
         "precise_bn": 0,
+        # keep the epoch whose validation accuracy averaged with this many neighbours either side
+        # is best (0: the best single epoch), so a lucky spike between poor epochs is not kept
+        "select_radius": 1,
     },
     # init: a checkpoint (a run folder's best.pt) to fine-tune from instead of random weights;
     # norm: batch or group normalisation in the GAF CNNs
@@ -199,6 +202,7 @@ RULES: dict[str, Rule] = {
     "optim.ema": ((lambda v: 0 <= v < 1), "in [0, 1)"),
     "optim.label_smoothing": ((lambda v: 0 <= v < 1), "in [0, 1)"),
     "optim.precise_bn": _at_least(0),
+    "optim.select_radius": ((lambda v: 0 <= v <= 10), "in [0, 10]"),
     "optim.epochs": _POSITIVE_INT,
     "optim.batch_size": _POSITIVE_INT,
     "optim.lr": _POSITIVE,

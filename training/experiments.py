@@ -37,8 +37,14 @@ def _synthetic() -> list[Variant]:
         Variant("teacher_fusion", c + "teacher.yaml", ("teacher.kind=fusion",), "skeleton + accelerometer"),
         Variant("teacher_acc", c + "teacher.yaml", ("teacher.kind=acc",), "raw accelerometer, 1-D CNN"),
         Variant("supervised", c + "supervised.yaml", (), "student alone (CE)"),
+        Variant(
+            "supervised_acc", c + "supervised.yaml", ("window.sensors=[acc]",), "student alone, accelerometer only"
+        ),
+        Variant("cnn1d", c + "supervised.yaml", ("student.arch=cnn1d",), "raw-series 1-D CNN (baseline)"),
+        Variant("minirocket", c + "supervised.yaml", ("method=minirocket",), "MiniRocket (baseline)"),
         Variant("kd", c + "kd.yaml", (), "vanilla KD from the skeleton teacher"),
         Variant("vskd", c + "vskd.yaml", (), "DASK: CE + KD + distance + angle + semantic"),
+        Variant("vskd_acc", c + "vskd.yaml", ("window.sensors=[acc]",), "DASK, accelerometer-only student"),
         Variant("vskd_no_distance", c + "vskd.yaml", ("dask.distance=0",), "DASK without the distance term"),
         Variant("vskd_no_angle", c + "vskd.yaml", ("dask.angle=0",), "DASK without the angle term"),
         Variant("vskd_no_semantic", c + "vskd.yaml", ("dask.semantic=0",), "DASK without the semantic term"),

@@ -108,15 +108,20 @@ def export_onnx(
 
 
 def parity_check(model: nn.Module, onnx_path: Path, windows: np.ndarray, tolerance: float = 1e-4) -> float:
-    """Max |torch - ONNX Runtime| logit difference on ``windows`` encoded by the runtime's own GAF."""
+    """Max |torch - ONNX Runtime| logit difference on ``windows`` encoded by the runtime's own GAF.
+
+    ``tolerance`` is relative to the largest logit (at least 1): two float32 graphs that sum in a
+    different order differ by a few ulps of the values they compute, and confident models reach
+    logits of 20-50, where 1e-4 absolute is a few ulps."""
     runtime = StudentClassifier(onnx_path)
     images = runtime.encode(windows)
     onnx_logits = runtime.session.run([OUTPUT_NAME], {INPUT_NAME: images})[0]
     with torch.no_grad():
         torch_logits = model(torch.from_numpy(images)).numpy()
     diff = float(np.abs(onnx_logits - torch_logits).max())
-    if diff > tolerance:
-        raise RuntimeError(f"{onnx_path}: ONNX logits differ from torch by {diff:.2e} (> {tolerance:.0e})")
+    bound = tolerance * max(1.0, float(np.abs(torch_logits).max(initial=0.0)))
+    if diff > bound:
+        raise RuntimeError(f"{onnx_path}: ONNX logits differ from torch by {diff:.2e} (> {bound:.1e})")
     return diff
 
 

@@ -259,6 +259,7 @@ def _fit_config(config: dict[str, Any], teacher: bool = False) -> FitConfig:
         # the student's stabilisers; teachers train as they always have
         ema=0.0 if teacher else float(o["ema"]),
         precise_bn=0 if teacher else int(o["precise_bn"]),
+        select_radius=int(o["select_radius"]),
         label_smoothing=0.0 if teacher else float(o["label_smoothing"]),
     )
 
@@ -557,7 +558,7 @@ def export_int8(fp32_path: Path, card, prepared: Prepared, mode: str) -> Path:
     from training.quantize import quantize_int8
 
     fp32 = StudentClassifier(fp32_path)
-    calibration = fp32.encode(prepared.raw_imu["train"][:: max(1, len(prepared.raw_imu["train"]) // 256)])
+    calibration = fp32.encode(prepared.raw_imu["train"][:: max(1, len(prepared.raw_imu["train"]) // 1024)])
     out = fp32_path.with_name(fp32_path.stem + "_int8.onnx")
     quantize_int8(fp32_path, out, calibration, card.input_name, mode)
     test_windows, y = prepared.raw_imu["test"], prepared.splits["test"]["y"].numpy()

@@ -48,6 +48,7 @@ def fill_imu(msg: Imu, t: float, frame_id: str, acc: Sequence[float], gyro: Sequ
     if gyro is None:
         msg.angular_velocity_covariance[0] = -1.0
     else:
+        msg.angular_velocity_covariance[0] = 0.0  # a reused message may have said -1
         msg.angular_velocity.x, msg.angular_velocity.y, msg.angular_velocity.z = (float(v) for v in gyro)
     return msg
 

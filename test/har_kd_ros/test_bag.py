@@ -7,7 +7,7 @@ from har_kd_ros.bag import is_bag, read_imu
 from har_kd_ros.recording import RecordingError
 
 
-def write_imu_bag(path, storage, n=50, topic="/watch/imu"):
+def write_imu_bag(path, storage, n=50, topic="/watch/imu", gyro=True):
     ts = get_typestore(Stores.ROS2_HUMBLE)
     Imu, Header, Time = (
         ts.types["sensor_msgs/msg/Imu"],
@@ -23,7 +23,9 @@ def write_imu_bag(path, storage, n=50, topic="/watch/imu"):
             msg = Imu(
                 header=Header(stamp=Time(sec=int(t), nanosec=round((t % 1) * 1e9)), frame_id="imu"),
                 orientation=Quaternion(x=0.0, y=0.0, z=0.0, w=1.0), orientation_covariance=np.zeros(9),
-                angular_velocity=Vector3(x=0.1, y=0.2, z=0.3), angular_velocity_covariance=np.zeros(9),
+                angular_velocity=Vector3(x=0.1, y=0.2, z=0.3),
+                # REP 145: -1 in the first element says the driver has no gyroscope
+                angular_velocity_covariance=np.zeros(9) if gyro else np.array([-1.0] + [0.0] * 8),
                 linear_acceleration=Vector3(x=acc[i, 0], y=acc[i, 1], z=acc[i, 2]), linear_acceleration_covariance=np.zeros(9),
             )  # fmt: skip
             writer.write(conn, int(t * 1e9), ts.serialize_cdr(msg, Imu.__msgtype__))
@@ -38,6 +40,13 @@ def test_read_imu_from_bag(tmp_path, storage):
     np.testing.assert_allclose(rec.acc, acc)
     np.testing.assert_allclose(np.diff(rec.acc_t), 0.02, atol=1e-6)
     np.testing.assert_allclose(rec.gyro[0], [0.1, 0.2, 0.3])
+
+
+def test_a_bag_without_gyroscope_reads_as_a_recording_without_one(tmp_path):
+    acc = write_imu_bag(tmp_path / "bag", StoragePlugin.SQLITE3, gyro=False)
+    rec = read_imu(tmp_path / "bag")
+    np.testing.assert_allclose(rec.acc, acc)
+    assert rec.gyro is None  # not zeros: a 6-axis student must refuse it, not learn from it
 
 
 def test_bag_errors(tmp_path):

@@ -40,7 +40,13 @@ NASTY = [math.nan, math.inf, -math.inf, 1e39, -1e300, 1.7e308, 5e-324, 0.0, -0.0
 
 
 def random_imu(rng: random.Random, now: float) -> Imu:
-    msg = fill_imu(Imu(), now + rng.uniform(-5, 5), "imu_link", [rng.gauss(0, 5) for _ in range(3)])
+    msg = fill_imu(
+        Imu(),
+        now + rng.uniform(-5, 5),
+        "imu_link",
+        [rng.gauss(0, 5) for _ in range(3)],
+        [rng.gauss(0, 1) for _ in range(3)],
+    )
     for _ in range(rng.randint(1, 3)):
         what = rng.randrange(6)
         if what == 0:  # any acceleration component
@@ -167,7 +173,7 @@ def main() -> None:
         report["valid_start"] = start
         for i in range(400):
             a = 2.0 * math.sin(2 * math.pi * 1.5 * i / 50)
-            pub.publish(fill_imu(Imu(), start + i / 50, "imu_link", [a, 0.2 * a, 9.81]))
+            pub.publish(fill_imu(Imu(), start + i / 50, "imu_link", [a, 0.2 * a, 9.81], [0.3 * a, 0.0, 0.0]))
             report["valid_after"] += 1
             time.sleep(0.004)
     elif kind == "labels":

@@ -28,8 +28,8 @@ def main() -> None:
     sent = {"non_finite": 0, "wrong_frame": 0, "out_of_order": 0, "unstamped": 0, "burst": 0}
     now = time.time()
 
-    def send(t, acc, frame_id=frame, pace=0.0):
-        pub.publish(fill_imu(Imu(), t, frame_id, acc))
+    def send(t, acc, frame_id=frame, pace=0.0, gyro=(0.0, 0.0, 0.0)):
+        pub.publish(fill_imu(Imu(), t, frame_id, acc, gyro))
         if pace:  # counted messages are paced so the subscriber's queue never overwrites one
             time.sleep(pace)
 
@@ -44,7 +44,7 @@ def main() -> None:
         send(now + 5.0 - 0.001 * (i + 1), [0.0, 0.0, 9.8], pace=0.001)
         sent["out_of_order"] += 1
     for _ in range(20):  # an unstamped driver (zero stamp): accepted at receive time
-        msg = fill_imu(Imu(), 0.0, frame, [0.0, 0.0, 9.8])
+        msg = fill_imu(Imu(), 0.0, frame, [0.0, 0.0, 9.8], [0.0, 0.0, 0.0])
         msg.header.stamp.sec, msg.header.stamp.nanosec = 0, 0
         pub.publish(msg)
         sent["unstamped"] += 1
@@ -58,10 +58,10 @@ def main() -> None:
         sent["burst"] += 1
     # then a valid stream (4x real time; the node windows by stamp): it must still be classified
     start, base = time.time(), t0 + 5.0
-    for t, acc in zip(recording.acc_t, recording.acc, strict=True):
+    for t, acc, gyro in zip(recording.acc_t, recording.acc, recording.gyro, strict=True):
         while time.time() - start < (t - recording.acc_t[0]) / 4:
             time.sleep(0.001)
-        send(base + t - recording.acc_t[0], acc)
+        send(base + t - recording.acc_t[0], acc, gyro=gyro)
     time.sleep(1.0)
     print(json.dumps(sent), flush=True)
     node.destroy_node()

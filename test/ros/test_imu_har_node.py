@@ -73,6 +73,65 @@ def test_replay_to_classification_matches_ground_truth(procs, short_stream, imu_
         assert int(batched["receiver_wakeups"]) < int(diag["samples_accepted"]) / 3
 
 
+REST = {"standing", "sitting", "still", "unknown"}
+
+
+@pytest.fixture(scope="module")
+def still_watch_stream(tmp_path_factory):
+    """A watch lying still (gravity + 0.02 m/s^2 noise) with gravity along each of its six axes in
+    turn, then one turning slowly (3 deg/s), 6 s each, with 1 s silences between (a new grid each)."""
+    from har_kd_ros.recording import Recording
+    from training.data.synthetic import GRAVITY
+
+    rng = np.random.default_rng(11)
+    acc, gyro, stamps, t0 = [], [], [], 0.0
+    t = np.arange(300) / 50.0
+    for axis in range(7):
+        if axis < 6:
+            g = np.zeros(3)
+            g[axis // 2] = GRAVITY * (1 if axis % 2 == 0 else -1)
+            a, w = np.tile(g, (t.size, 1)), np.zeros((t.size, 3))
+        else:
+            angle = np.deg2rad(3.0) * t
+            a = GRAVITY * np.stack([np.sin(angle), np.zeros_like(t), np.cos(angle)], 1)
+            w = np.tile([0.0, np.deg2rad(3.0), 0.0], (t.size, 1))
+        acc.append(a + rng.normal(0, 0.02, a.shape))
+        gyro.append(w + rng.normal(0, 0.002, w.shape))
+        stamps.append(t + t0)
+        t0 += 7.0
+    path = tmp_path_factory.mktemp("still") / "still.npz"
+    rec = Recording("still", "1", "still", np.concatenate(acc), np.concatenate(stamps), gyro=np.concatenate(gyro))
+    save_npz(rec, path)
+    return path
+
+
+def test_a_still_watch_never_gets_a_motion_label(procs, still_watch_stream):
+    """On a robot most of what people do is stand, sit and wait: a label that fires on stillness
+    is worse than none. Every orientation, and a slow turn, gets a rest label or 'unknown'."""
+    start_har(procs)
+    record = replay_into(procs, still_watch_stream, 4.0)
+    labels = [label for _, label in record["activity"]]
+    assert len(labels) >= 7 * 6  # 6 s per orientation: 8 windows each (hop 0.5 s) after the first 2.56 s
+    assert set(labels) <= REST, {x: labels.count(x) for x in set(labels) - REST}
+
+
+def test_a_gyroscope_model_reports_a_stream_without_gyroscope(procs, short_stream, tmp_path):
+    """REP 145: the replay of an accelerometer-only recording says angular_velocity_covariance[0]
+    = -1. The 6-axis default student drops those samples, says why, and labels nothing."""
+    if "gyro_x" not in ModelCard.load(card_path_for(DEFAULT_MODEL)).channels:
+        pytest.skip("the bundled student reads no gyroscope")
+    acc_only = tmp_path / "acc_only.npz"
+    save_npz(load_npz(short_stream).with_(gyro=None), acc_only)
+    har = start_har(procs)
+    record = replay_into(procs, acc_only, 8.0)
+    assert har.poll() is None
+    assert not record["classification"]
+    status = record["status"]["imu_har: activity classifier"][-1]
+    assert int(status["dropped_no_gyroscope"]) > 0 and int(status["samples_accepted"]) == 0
+    assert status["level"] == 2 and status["message"] == "IMU without the gyroscope the model reads"
+    assert "angular_velocity_covariance[0] = -1" in har.log_path.read_text()
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_an_idle_node_never_wakes_for_imu_and_stops_at_once_on_a_signal(procs, sig):
     """No IMU publisher: the deadline receiver waits for a first message instead of polling (it

@@ -76,9 +76,12 @@ def write_bag(
             # a Classification is recorded after the window it labels (here 0.5 s): its stamp says when
             received = start + 0.5 if classification else start
             msgs = [(received, lab_c, label_msg(rec.label, start), label_type)] if labels else []
-            for t, a in zip(rec.acc_t, rec.acc, strict=True):
+            # REP 145: no gyroscope is angular_velocity_covariance[0] = -1
+            gyro = rec.gyro if rec.gyro is not None else np.zeros_like(rec.acc)
+            gyro_cov = np.zeros(9) if rec.gyro is not None else np.array([-1.0] + [0.0] * 8)
+            for t, a, g in zip(rec.acc_t, rec.acc, gyro, strict=True):
                 m = Imu(header=header(offset + t, "imu"), orientation=T["geometry_msgs/msg/Quaternion"](x=0.0, y=0.0, z=0.0, w=1.0),
-                        orientation_covariance=np.zeros(9), angular_velocity=V3(x=0.0, y=0.0, z=0.0), angular_velocity_covariance=np.zeros(9),
+                        orientation_covariance=np.zeros(9), angular_velocity=V3(x=g[0], y=g[1], z=g[2]), angular_velocity_covariance=gyro_cov,
                         linear_acceleration=V3(x=a[0], y=a[1], z=a[2]), linear_acceleration_covariance=np.zeros(9))  # fmt: skip
                 msgs.append((offset + t, imu_c, m, Imu.__msgtype__))
             mp = canonical_to_mediapipe(rec.skeleton)

@@ -17,7 +17,7 @@ from training.engine.objectives import PSKDObjective
 from training.losses.acs import ACSWeights
 from training.models.students import build_student
 from training.models.teachers import build_teacher
-from training.pipeline import attach_teacher, get_teacher, prepare, run, teacher_split
+from training.pipeline import attach_teacher, gaf_kwargs, get_teacher, prepare, run, student_channels, teacher_split
 
 CONFIGS = "training/configs/synthetic"
 K = len(ACTIVITIES)  # the synthetic classes
@@ -46,7 +46,7 @@ class PairingSpy(torch.nn.Module):
         self.batches = 0
 
     def forward(self, batch, epoch):
-        images = gaf(batch["acc"].numpy().astype(np.float64), **self.gaf_kwargs)
+        images = gaf(batch["imu"].numpy().astype(np.float64), **self.gaf_kwargs)
         np.testing.assert_allclose(batch["gaf"].numpy(), images, atol=1e-5)
         with torch.no_grad():
             z, e = self.teacher(batch["skeleton"])
@@ -62,23 +62,19 @@ def test_teacher_and_student_see_the_same_sample_in_every_batch(prepared):
     config, data = prepared
     teacher = build_teacher("skeleton", K, width=16, embedding=32).eval()
     attach_teacher(data.splits["train"], "skeleton", teacher)
-    g = config["gaf"]
-    spy = PairingSpy(build_student("edge", 3, K), teacher, {
-        "method": g["method"], "image_size": g["image_size"], "normalisation": g["normalisation"],
-        "value_range": (-g["range"], g["range"]),
-    })  # fmt: skip
+    spy = PairingSpy(build_student("edge", len(student_channels(config)), K), teacher, gaf_kwargs(config))
     fit(spy, data.splits, data.label_names, FitConfig(epochs=2, batch_size=16, progress=False), None)
     assert spy.batches == 2 * (len(data.splits["train"]["y"]) // 16)
 
 
 def test_batches_are_never_padded(prepared):
-    _, data = prepared
+    config, data = prepared
     sizes = []
 
     class Sizes(torch.nn.Module):
         def __init__(self):
             super().__init__()
-            self.model = build_student("edge", 3, K)
+            self.model = build_student("edge", len(student_channels(config)), K)
 
         def forward(self, batch, epoch):
             sizes.append(len(batch["y"]))

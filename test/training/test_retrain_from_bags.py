@@ -55,9 +55,9 @@ def test_student_from_bags_beats_chance_on_unseen_subjects(retrained):
     # ground truth the training never saw: two new subjects, not in any bag
     held_out = [r for s in (21, 22) for r in session(s, trials=1)]
     card = student.card
-    spec = WindowSpec(card.sample_rate_hz, card.window_samples, card.hop_samples)
+    spec = WindowSpec(card.sample_rate_hz, card.window_samples, card.hop_samples, channels=card.channels)
     paired = pair_recordings(held_out, spec, card.labels)
-    accuracy = float((student.probabilities(paired.acc).argmax(1) == paired.labels).mean())
+    accuracy = float((student.probabilities(paired.imu).argmax(1) == paired.labels).mean())
     print(f"held-out accuracy of the student retrained from bags: {accuracy:.3f} on {len(paired)} windows")
     assert len(paired) > 50 and accuracy > 0.6  # chance: 0.2 among the 5 activities, 0.1 over all labels
     assert result["n_train"] > 100

@@ -35,6 +35,7 @@ def test_bag_recording_pairs_imu_skeleton_and_labels(tmp_path, recordings, stora
     total = sum(r.acc.shape[0] for r in recordings)
     assert rec.acc.shape == (total, 3) and rec.topology == "mediapipe_pose" and rec.skeleton.shape[1:] == (33, 3)
     np.testing.assert_allclose(rec.acc[: recordings[0].acc.shape[0]], recordings[0].acc, atol=1e-9)
+    np.testing.assert_allclose(rec.gyro[: recordings[0].acc.shape[0]], recordings[0].gyro, atol=1e-9)
     assert [s.label for s in rec.segments] == ["walking", "waving"]
     assert rec.label_at(1000.0 + 2.0) == "walking" and rec.label_at(1000.0 + 4.1 + 2.0) == "waving"
     dropped = ~np.isfinite(recordings[0].skeleton).all(axis=(1, 2))

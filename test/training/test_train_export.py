@@ -70,7 +70,8 @@ def test_export_card_and_parity(trained):
     assert card.provenance["command"].startswith("python -m training run --config")
     assert card.provenance["method"] == "supervised"
     clf = StudentClassifier(model)
-    p = clf.probabilities(np.random.default_rng(0).normal(0, 5, (3, 3, 64)))
+    assert card.channels == ("acc_x", "acc_y", "acc_z", "gyro_x", "gyro_y", "gyro_z")  # the synthetic recipe's
+    p = clf.probabilities(np.random.default_rng(0).normal(0, 5, (3, 6, 64)))
     assert p.shape == (3, K)
 
 
@@ -82,7 +83,7 @@ def test_int8_export_records_its_accuracy_delta(trained):
     assert q["mode"] == "static" and q["quantised_from"] == "student.onnx"
     assert q["accuracy_delta"] == pytest.approx(q["int8_test_accuracy"] - q["fp32_test_accuracy"])
     assert int8.stat().st_size < 0.5 * model.stat().st_size
-    windows = np.random.default_rng(0).normal(0, 8, (64, 3, 64))
+    windows = np.random.default_rng(0).normal(0, 8, (64, 6, 64))
     fp32, quant = StudentClassifier(model), StudentClassifier(int8)
     agree = (fp32.probabilities(windows).argmax(1) == quant.probabilities(windows).argmax(1)).mean()
     assert agree > 0.8
@@ -95,12 +96,12 @@ def test_checkpoint_loads_weights_only(trained):
     from training.models.students import build_student
 
     out, _ = trained
-    model = load_checkpoint(build_student("edge", 3, K), next(out.glob("*/*/best.pt")))
+    model = load_checkpoint(build_student("edge", 6, K), next(out.glob("*/*/best.pt")))
     assert not model.training
     evil = out / "evil.pt"
     torch.save({"weights": object()}, evil)
     with pytest.raises(Exception, match="(?i)weights_only|unsupported"):
-        load_checkpoint(build_student("edge", 3, K), evil)
+        load_checkpoint(build_student("edge", 6, K), evil)
 
 
 def test_bundled_student_beats_chance_on_unseen_subjects(default_student):
@@ -109,8 +110,9 @@ def test_bundled_student_beats_chance_on_unseen_subjects(default_student):
 
     card = default_student.card
     recs = generate_dataset(n_subjects=2, trials=1, seed=12345)  # subjects the student never saw
-    paired = pair_recordings(recs, WindowSpec(card.sample_rate_hz, card.window_samples, card.hop_samples), card.labels)
-    accuracy = (default_student.probabilities(paired.acc).argmax(1) == paired.labels).mean()
+    spec = WindowSpec(card.sample_rate_hz, card.window_samples, card.hop_samples, channels=card.channels)
+    paired = pair_recordings(recs, spec, card.labels)
+    accuracy = (default_student.probabilities(paired.imu).argmax(1) == paired.labels).mean()
     assert accuracy > 0.6  # 10 classes: chance is 0.1
 
 

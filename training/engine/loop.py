@@ -11,7 +11,6 @@ batch of an epoch is dropped, so BatchNorm never sees filler.
 from __future__ import annotations
 
 import copy
-import math
 import os
 import random
 import sys
@@ -28,6 +27,7 @@ from tqdm import tqdm
 from training.engine.distributed import SINGLE_PROCESS, DistContext
 from training.engine.metrics import classification_report, recording_report
 from training.engine.run import RunFolder
+from training.engine.selection import EpochSelector
 
 Split = dict[str, torch.Tensor]
 
@@ -48,6 +48,9 @@ class FitConfig:
     # before each evaluation, recompute BatchNorm statistics for the evaluated weights on this many
     # training windows (0: keep the running averages, which lag behind fast-moving weights)
     precise_bn: int = 0
+    # keep the epoch with the best validation accuracy averaged over itself and this many epochs
+    # either side (training/engine/selection.py); 0 keeps the best single epoch
+    select_radius: int = 1
 
 
 def seed_everything(seed: int) -> None:
@@ -106,6 +109,23 @@ def _evaluate(model: nn.Module, split: Split) -> tuple[float, np.ndarray, torch.
 BatchTransform = Callable[[Split, np.random.Generator], Split]
 
 
+def ema_with_warmup(decay: float) -> Callable[[list[torch.Tensor], list[torch.Tensor], torch.Tensor], None]:
+    """AveragedModel's update for an exponential moving average whose decay grows with the steps
+    taken, ``min(decay, (1 + n) / (10 + n))``: a plain EMA of 0.98 over a run of 50 steps would
+    still be mostly the random initial weights."""
+
+    def update(averaged: list[torch.Tensor], current: list[torch.Tensor], num_averaged: torch.Tensor) -> None:
+        n = int(num_averaged)
+        weight = 1.0 - min(decay, (1.0 + n) / (10.0 + n))
+        for a, c in zip(averaged, current, strict=True):
+            if a.is_floating_point():
+                a.lerp_(c, weight)
+            else:  # a counter (BatchNorm's num_batches_tracked) is not averaged
+                a.copy_(c)
+
+    return update
+
+
 def recompute_batchnorm(model: nn.Module, split: Split, limit: int, device: torch.device) -> None:
     """Set every BatchNorm's statistics to those of ``model``'s current weights on up to ``limit``
     windows of ``split`` (evenly spaced; torch's update_bn, the SWA recipe). The running averages
@@ -120,7 +140,9 @@ def recompute_batchnorm(model: nn.Module, split: Split, limit: int, device: torc
     index = torch.linspace(0, n - 1, min(n, limit)).round().long()
     x = split[name][index]
     mode = model.training
-    torch.optim.swa_utils.update_bn([x[i : i + 256].to(device) for i in range(0, len(x), 256)], model)
+    # chunks of (nearly) equal size: update_bn averages the chunks' statistics, one vote each
+    chunks = torch.tensor_split(x, max(1, -(-len(x) // 256)))
+    torch.optim.swa_utils.update_bn([c.to(device) for c in chunks], model)
     model.train(mode)
 
 
@@ -160,9 +182,7 @@ def fit(
     # the weights that are evaluated, selected and exported: the model itself, or its moving average
     average = (
         torch.optim.swa_utils.AveragedModel(
-            model,
-            multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(config.ema),
-            use_buffers=not config.precise_bn,
+            model, multi_avg_fn=ema_with_warmup(config.ema), use_buffers=not config.precise_bn
         )
         if config.ema > 0
         else None
@@ -176,7 +196,8 @@ def fit(
             find_unused_parameters=True,
         )
     history: list[dict[str, float]] = []
-    best_acc, best_loss, best_epoch, best_state = -1.0, math.inf, -1, None
+    selector = EpochSelector(config.select_radius)
+    best_epoch, best_state = -1, None
     start = 1
     folder = Path(run_dir) if run_dir is not None else (Path(run.path) if run is not None else None)
     last_path = folder / "last.pt" if folder is not None else None
@@ -187,9 +208,10 @@ def fit(
         schedule.load_state_dict(state["schedule"])
         if average is not None:
             average.load_state_dict(state["average"])
-        best_acc, best_epoch, start = state["best_acc"], state["best_epoch"], state["epoch"] + 1
-        best_loss = state.get("best_loss", math.inf)
-        best_state = torch.load(folder / "best.pt", map_location="cpu", weights_only=True)
+        selector.load_state_dict(state["selector"], state["selector_pending"])
+        best_epoch, start = selector.best_epoch, state["epoch"] + 1
+        if best_epoch > 0:
+            best_state = torch.load(folder / "best.pt", map_location="cpu", weights_only=True)
         history = run.read_history() if run is not None else []
     elif resume and ctx.is_main:  # a mistyped --out or config must not pass for a continued run
         print(f"resume: no {last_path} to continue from, training from the first epoch", file=sys.stderr)
@@ -241,11 +263,10 @@ def fit(
         }
         history.append(row)
         bar.set_postfix(val_acc=f"{val_acc:.3f}")
-        # the best validation accuracy; among epochs that tie (a few validation windows often
-        # do), the lowest validation loss
-        if val_acc > best_acc or (val_acc == best_acc and val_loss < best_loss):
-            best_acc, best_loss, best_epoch = val_acc, val_loss, epoch
-            best_state = {k: v.detach().cpu().clone() for k, v in evaluated.state_dict().items()}
+        snapshot = {k: v.detach().cpu().clone() for k, v in evaluated.state_dict().items()}
+        kept = selector.observe(epoch, val_acc, val_loss, snapshot)
+        if kept is not None:
+            best_epoch, best_state = kept
             if run is not None:
                 _save_atomic(best_state, Path(run.path) / "best.pt")
         if run is not None:
@@ -255,13 +276,17 @@ def fit(
                 "optimiser": optimiser.state_dict(),
                 "schedule": schedule.state_dict(),
                 "epoch": epoch,
-                "best_acc": best_acc,
-                "best_loss": best_loss,
-                "best_epoch": best_epoch,
+                "selector": selector.state_dict(),
+                "selector_pending": selector.pending,
             }
             if average is not None:
                 checkpoint["average"] = average.state_dict()
             _save_atomic(checkpoint, last_path)  # every epoch: what --resume continues from
+    kept = selector.finish()
+    if kept is not None:
+        best_epoch, best_state = kept
+        if run is not None:
+            _save_atomic(best_state, Path(run.path) / "best.pt")
     assert best_state is not None
     train_seconds = time.perf_counter() - started
     model.load_state_dict(copy.deepcopy(best_state))
@@ -271,7 +296,8 @@ def fit(
     report = classification_report(y_test, test_pred, label_names)
     result = {
         "best_epoch": best_epoch,
-        "val_accuracy": best_acc,
+        "val_accuracy": selector.accuracy[best_epoch],
+        "val_accuracy_smoothed": selector.smoothed_accuracy,  # the selection's score
         "val": classification_report(data["val"]["y"].numpy(), val_pred, label_names),
         "test": report,
         "n_train": n,
