@@ -3,7 +3,7 @@
 Every loader in training/ produces :class:`Recording`; the replay node reads the same files.
 Units follow REP 145: acceleration in m/s^2, angular rate in rad/s, time in seconds.
 
-Portable formats (documented in docs/data_formats.md):
+Portable formats (documented in docs/data.md, "Portable formats"):
 
 * NPZ: ``acc`` (T, 3) and either ``acc_t`` (T,) or scalar ``rate_hz``; optional ``gyro``
   (T, 3), ``skeleton`` (T_s, J, 3) with ``skeleton_t`` or ``skeleton_rate_hz``,
@@ -100,6 +100,8 @@ class Recording:
             raise RecordingError(f"{name}: gravity: expected one of {GRAVITY_STATES}, got {self.gravity!r}")
         if self.gyro is not None and self.gyro.shape != acc.shape:
             raise RecordingError(f"{name}: gyro: expected shape {acc.shape} (on acc_t), got {self.gyro.shape}")
+        if self.gyro is not None and not np.isfinite(self.gyro).all():
+            raise RecordingError(f"{name}: gyro: expected finite values, found NaN/Inf")
         if self.skeleton is not None:
             sk, st = self.skeleton, self.skeleton_t
             if sk.ndim != 3 or sk.shape[2] not in (2, 3):

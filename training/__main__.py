@@ -11,10 +11,12 @@ from training.values import parse_yaml
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL = REPO / "har_kd_ros" / "models" / "student_default.onnx"
 DEFAULT_DEMO = REPO / "har_kd_ros" / "data" / "demo_recording.npz"
+# kept beside the registry (training.data.datasets.DATASETS) by a test: --help imports no torch
+DATASET_HELP = "synthetic | basic_motions | utd_mhad | berkeley_mhad | mmact | generic | rosbag"
 
 
 def _add_dataset_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--dataset", default="synthetic", help="synthetic | utd_mhad | berkeley_mhad | generic | rosbag")
+    p.add_argument("--dataset", default="synthetic", help=DATASET_HELP)
     p.add_argument("--root", default=None, help="dataset folder (not needed for synthetic)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-cache", action="store_true", help="decode the dataset again instead of using the cache")
@@ -55,13 +57,21 @@ def cmd_run(args: argparse.Namespace) -> int:
     from training.pipeline import command_line, run
 
     overrides = list(args.set)
+    config_path = args.config
+    if args.dataset:
+        overrides.insert(0, f"dataset.name={args.dataset}")
+        shipped = REPO / "training" / "configs" / f"{args.dataset}.yaml"
+        if config_path is None and shipped.is_file():  # the dataset's own rate, windows and ranges
+            config_path = str(shipped)
+    if args.root:
+        overrides.insert(0, f"dataset.root={args.root}")
     if args.seed is not None:
         overrides.append(f"seed={args.seed}")
     if args.export:
         overrides.append(f"export={args.export}")
     if args.out:
         overrides.append(f"out={args.out}")
-    config = load_config(args.config, overrides)
+    config = load_config(config_path, overrides)
     ctx = init_distributed()
     try:
         result = run(config, ctx, command=command_line(args.argv), cache=not args.no_cache, resume=args.resume)
@@ -131,7 +141,11 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser(
         "run", help="train what a config says (teacher, student, KD, VSKD, PSKD); torchrun-ready; optional export"
     )
-    p.add_argument("--config", default=None, help="YAML in training/configs/ (default: supervised edge student)")
+    p.add_argument(
+        "--config", default=None, help="YAML in training/configs/ (default: the dataset's own, else the defaults)"
+    )
+    p.add_argument("--dataset", default=None, help=f"{DATASET_HELP} (= --set dataset.name=...)")
+    p.add_argument("--root", default=None, help="dataset folder (= --set dataset.root=...)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override, e.g. optim.epochs=5")
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--out", default=None, help="runs folder (default: runs)")
@@ -143,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("experiments", help="run an experiment suite (all methods x seeds) -> JSON + markdown table")
-    p.add_argument("--suite", default="synthetic", help="synthetic | basic_motions")
+    p.add_argument("--suite", default="synthetic", help="synthetic | basic_motions | watch")
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     p.add_argument("--only", nargs="*", default=[], help="variant names to run; others keep their results")
     p.add_argument("--fresh", action="store_true", help="train again even where a run of the same config finished")

@@ -23,6 +23,7 @@ class Variant:
     config: str  # relative to training/configs
     overrides: tuple[str, ...] = field(default_factory=tuple)
     note: str = ""
+    transfer: bool = False  # also export it and score it zero-shot on BasicMotions (training/transfer.py)
 
 
 def _synthetic() -> list[Variant]:
@@ -76,9 +77,33 @@ def _basic_motions() -> list[Variant]:
     ]
 
 
+def _watch() -> list[Variant]:
+    """What each piece of the bundled student's recipe (training/configs/watch.yaml) buys, on the
+    synthetic test subjects and zero-shot on real BasicMotions series: each variant turns one off."""
+    c = "synthetic/supervised.yaml"
+    no_augment = tuple(f"augment.{k}=0" for k in ("offset_samples", "time_warp", "twist_deg", "tilt_deg", "gain",
+                                                   "noise_acc", "noise_gyro"))  # fmt: skip
+    return [
+        Variant("recipe", c, (), "the bundled student's recipe", True),
+        Variant("no_gyroscope", c, ("window.sensors=[acc]",), "accelerometer only", True),
+        Variant("no_augmentation", c, no_augment, "no on-the-fly augmentation", True),
+        Variant("no_moving_average", c, ("optim.ema=0",), "raw weights, not their moving average", True),
+        Variant("no_precise_bn", c, ("optim.precise_bn=0",), "BatchNorm's running statistics", True),
+        Variant(
+            "one_watch",
+            c,
+            ("dataset.options={sensor_side: r, randomise_watch: false}",),
+            "no domain randomisation: one good watch on the right wrist",
+            True,
+        ),
+        Variant("eight_subjects", c, ("dataset.options={n_subjects: 8}",), "half the subjects", True),
+    ]
+
+
 SUITES = {
     "synthetic": _synthetic,
     "basic_motions": _basic_motions,
+    "watch": _watch,
 }
 
 
@@ -88,14 +113,17 @@ def _stats(values: list[float]) -> tuple[float, float]:
     return mean, std
 
 
-def _run_one(config_path: str, overrides: list[str], cache: bool, reuse: bool = True) -> dict:
+def _run_one(config_path: str, overrides: list[str], cache: bool, reuse: bool = True, transfer: bool = False) -> dict:
     """One (variant, seed) run; a top-level function so a process pool can call it.
 
-    With ``reuse`` a completed run of the same config is read back instead of trained again.
+    With ``reuse`` a completed run of the same config is read back instead of trained again; with
+    ``transfer`` the student is exported into its run folder and scored zero-shot on BasicMotions.
     """
-    from training.pipeline import finished_run, run
+    from training.pipeline import finished_run, run, student_run_dir
 
     config = load_config(CONFIG_DIR / config_path, overrides)
+    if transfer:
+        config["export"] = str(student_run_dir(config) / "student.onnx")
     t0 = time.perf_counter()
     result = finished_run(config) if reuse and config["method"] != "teacher" else None
     reused = result is not None
@@ -114,6 +142,17 @@ def _run_one(config_path: str, overrides: list[str], cache: bool, reuse: bool = 
         "train_seconds": result.get("train_seconds", math.nan),
         "seconds": time.perf_counter() - t0,
         "run_dir": result["run_dir"],
+        **(_transfer(config["export"]) if transfer else {}),
+    }
+
+
+def _transfer(model: str) -> dict[str, float]:
+    from training.transfer import evaluate_transfer
+
+    mean = evaluate_transfer(model)["mean"]
+    return {
+        "transfer_shared_window_accuracy": mean["shared_window_accuracy"],
+        "transfer_rest_vs_motion_accuracy": mean["rest_vs_motion_accuracy"],
     }
 
 
@@ -182,7 +221,9 @@ def run_suite(
         for future in [pool.submit(_run_one, c, o, cache) for c, o in teacher_jobs.values()]:
             future.result()
         futures = {
-            (v.name, seed, protocol): pool.submit(_run_one, v.config, overrides(v, seed, protocol), cache, not fresh)
+            (v.name, seed, protocol): pool.submit(
+                _run_one, v.config, overrides(v, seed, protocol), cache, not fresh, v.transfer
+            )
             for v in variants
             for seed, protocol in runs_of
         }
@@ -199,7 +240,9 @@ def run_suite(
                     flush=True,
                 )
             row = {"name": v.name, "note": v.note, "config": v.config, "overrides": list(v.overrides), "runs": runs}
-            for key in ("val_accuracy", "test_accuracy", "test_macro_f1", "test_recording_accuracy", "train_seconds"):
+            keys = ["val_accuracy", "test_accuracy", "test_macro_f1", "test_recording_accuracy", "train_seconds"]
+            keys += ["transfer_shared_window_accuracy", "transfer_rest_vs_motion_accuracy"] if v.transfer else []
+            for key in keys:
                 row[key] = _stats([r[key] for r in runs])
             rows[v.name] = row
             doc = {
@@ -215,11 +258,12 @@ def run_suite(
 
 
 def markdown_table(doc: dict) -> str:
-    lines = [
-        "| variant | what | val acc | test acc | test macro-F1 | recording vote | train s | runs |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    keys = ("val_accuracy", "test_accuracy", "test_macro_f1", "test_recording_accuracy")
+    transfer = any("transfer_shared_window_accuracy" in r for r in doc["variants"])
+    head = "| variant | what | val acc | test acc | test macro-F1 | recording vote |"
+    head += " BasicMotions zero-shot | rest vs motion |" if transfer else ""
+    lines = [head + " train s | runs |", "|---" * (head.count("|") + 1) + "|"]
+    keys = ["val_accuracy", "test_accuracy", "test_macro_f1", "test_recording_accuracy"]
+    keys += ["transfer_shared_window_accuracy", "transfer_rest_vs_motion_accuracy"] if transfer else []
     for r in doc["variants"]:
         cells = [_cell(r, k) for k in keys]
         seconds = r.get("train_seconds", (math.nan, 0.0))[0]

@@ -93,6 +93,10 @@ def test_validate_names_the_field():
         rec.with_(topology=None).validate()
     with pytest.raises(RecordingError, match="gravity"):
         rec.with_(gravity="sometimes").validate()
+    gyro = np.zeros_like(rec.acc)
+    gyro[3, 1] = np.nan
+    with pytest.raises(RecordingError, match="gyro: expected finite values"):
+        rec.with_(gyro=gyro).validate()
 
 
 def test_npz_with_rates_instead_of_stamps(tmp_path):

@@ -104,6 +104,20 @@ def test_generic_loader_reads_real_basic_motions(tmp_path):
     assert r.acc_rate_hz == pytest.approx(10.0) and r.gravity == "removed"
 
 
+def test_generic_loader_says_when_data_in_g_claims_to_be_m_per_s2(tmp_path):
+    root = tmp_path / "g"
+    root.mkdir()
+    t = np.arange(200) / 50.0
+    acc = np.stack([0.1 * np.sin(t), 0.05 * np.cos(t), np.ones_like(t)], 1)  # about 1 g, a watch face up
+    np.savetxt(root / "a.csv", np.column_stack([t, acc]), delimiter=",", header="t,acc_x,acc_y,acc_z", comments="")
+    (root / "index.csv").write_text("file,subject,trial,label,gravity\na.csv,s1,1,walking,included\n")
+    with pytest.raises(DatasetError, match=r"a.csv: median \|acc\| is 1.00, which looks like g"):
+        load_generic(root)
+    np.savetxt(root / "a.csv", np.column_stack([t, acc * 9.80665]), delimiter=",", header="t,acc_x,acc_y,acc_z",
+               comments="")  # fmt: skip
+    assert load_generic(root)[0].acc[0, 2] == pytest.approx(9.80665)
+
+
 def test_generic_loader_errors(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(DatasetError, match="index.csv or \\*.npz"):

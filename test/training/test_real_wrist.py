@@ -74,3 +74,14 @@ def test_only_gaf_students_export(student, capsys):
     argv = ["run", "--config", CONFIG, "--out", str(out), *SHORT, "--set", "student.arch=cnn1d"]
     assert main([*argv, "--set", "name=cnn1d_export", "--export", str(out / "x.onnx")]) == 2
     assert "only GAF students run on the robot" in capsys.readouterr().err
+
+
+def test_run_takes_a_dataset_by_name_with_its_own_config(tmp_path):
+    """``run --dataset basic_motions`` reads training/configs/basic_motions.yaml (10 Hz, 5 s windows)."""
+    from training.__main__ import DATASET_HELP
+    from training.data.datasets import DATASETS
+
+    assert set(DATASET_HELP.split(" | ")) == set(DATASETS)
+    assert main(["run", "--dataset", "basic_motions", "--out", str(tmp_path), *SHORT]) == 0
+    config = json.loads((tmp_path / "basic_motions_predefined_split" / "run_seed0" / "config.json").read_text())
+    assert config["config"]["window"]["rate_hz"] == 10.0 and config["config"]["dataset"]["name"] == "basic_motions"

@@ -63,7 +63,7 @@ def load_dataset(name: str, root: str | Path | None = None, cache: bool = True, 
     if not patterns:
         return load(**options)
     if root is None:
-        raise ValueError(f"root: dataset {name!r} needs --root pointing at its folder")
+        raise ValueError(f"root: dataset {name!r} needs its folder: --root DIR (or --set dataset.root=DIR)")
     if not cache or not Path(root).is_dir():  # a missing folder gets the loader's own one-line error
         return load(root, **options)
     from training.data.cache import cached_load

@@ -1,6 +1,6 @@
 """The generic format a user can produce from anything: a folder of NPZ or CSV recordings.
 
-Layout (docs/data_formats.md): ``<root>/index.csv`` with columns ``file, subject, trial, label``
+Layout (docs/data.md, "Portable formats"): ``<root>/index.csv`` with columns ``file, subject, trial, label``
 and optionally ``rate_hz`` (for CSVs without a ``t`` column), ``gravity`` (included/removed) and
 ``location``; each ``file`` is a portable NPZ or CSV recording relative to the root. Without an
 index, every ``*.npz`` in the folder is read with the metadata it carries.
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+
+import numpy as np
 
 from har_kd_ros.recording import Recording, RecordingError, load_csv, load_npz
 from training.data.loaders import DatasetError
@@ -52,8 +54,22 @@ def load_generic(root: str | Path) -> list[Recording]:
             rec = _wrap(load_npz, path).with_(**meta)
         else:
             raise DatasetError(f"{index}:{line}: file {row['file']!r} is neither .csv nor .npz")
-        recordings.append(rec.validate(str(path)))
+        recordings.append(_check_units(rec.validate(str(path)), path))
     return recordings
+
+
+def _check_units(rec: Recording, path: Path) -> Recording:
+    """An accelerometer with gravity reads about 9.8 m/s^2 at rest and while walking: a median
+    magnitude near 1 is a file in g that says m/s^2, and every image the student saw would be a
+    tenth of what the robot shows it."""
+    if rec.gravity == "included":
+        median = float(np.median(np.linalg.norm(rec.acc, axis=1)))
+        if 0.5 <= median <= 2.0:
+            raise DatasetError(
+                f"{path}: median |acc| is {median:.2f}, which looks like g with gravity included; "
+                f"expected m/s^2 (about 9.8): multiply by 9.80665"
+            )
+    return rec
 
 
 def _wrap(loader, path: Path) -> Recording:
