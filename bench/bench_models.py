@@ -3,7 +3,7 @@
 python bench/bench_models.py [--repeats 300]
 
 Costs depend on the architecture, not the weights, so the models are seeded random inits at the
-shapes the synthetic configs train (students: 3x64x64 GAF; teachers: 32 skeleton frames x 16
+shapes the synthetic configs train (students: 6x64x64 GAF of acc + gyro; teachers: 32 skeleton frames x 16
 joints, 128 accelerometer samples). INT8 = ONNX Runtime static QDQ quantisation calibrated on
 GAF images of synthetic windows (teachers: on their own synthetic inputs). Accuracy deltas of
 INT8 for trained students are recorded by ``python -m training run ... --set int8=static``.
@@ -26,11 +26,12 @@ from training.models.students import LogitsOnly, build_student
 from training.models.teachers import build_teacher
 from training.quantize import quantize_int8
 
-CLASSES = 10
+CLASSES = 13  # the synthetic set's
+STUDENT_CHANNELS = 6  # acc + gyro (training/configs/watch.yaml)
 
 
 def inputs_for(model: torch.nn.Module, n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    shapes = {"gaf": (3, 64, 64), "skeleton": (32, 16, 3), "acc": (3, 128)}
+    shapes = {"gaf": (STUDENT_CHANNELS, 64, 64), "skeleton": (32, 16, 3), "acc": (3, 128)}
     out = {}
     for name in model.inputs:
         x = rng.normal(0, 1, (n, *shapes[name]))
@@ -69,8 +70,8 @@ def main() -> None:
     args = parser.parse_args()
     torch.manual_seed(0)
     models = {
-        "student edge": build_student("edge", 3, CLASSES),
-        "student resnet18": build_student("resnet18", 3, CLASSES),
+        "student edge": build_student("edge", STUDENT_CHANNELS, CLASSES),
+        "student resnet18": build_student("resnet18", STUDENT_CHANNELS, CLASSES),
         "teacher skeleton": build_teacher("skeleton", CLASSES),
         "teacher acc": build_teacher("acc", CLASSES),
         "teacher fusion": build_teacher("fusion", CLASSES),
