@@ -8,7 +8,7 @@ PACKAGE = "har_kd_ros"
 
 setup(
     name=PACKAGE,
-    version="0.1.0",
+    version="0.2.0",
     packages=find_packages(include=[PACKAGE, f"{PACKAGE}.*"]),
     package_data={PACKAGE: ["models/*.onnx", "models/*.json", "data/*.npz"]},
     data_files=[
