@@ -29,11 +29,11 @@ setup(
     license="Apache-2.0",
     entry_points={
         "console_scripts": [
-            "imu_har_node = har_kd_ros.ros.imu_har_node:main",
-            "imu_replay_node = har_kd_ros.ros.imu_replay_node:main",
-            "activity_echo = har_kd_ros.ros.activity_echo_node:main",
-            "teacher_node = har_kd_ros.ros.teacher_node:main",
-            "skeleton_node = har_kd_ros.ros.skeleton_node:main",
+            "imu_har_node = har_kd_ros.ros.entry:imu_har",
+            "imu_replay_node = har_kd_ros.ros.entry:imu_replay",
+            "activity_echo = har_kd_ros.ros.entry:activity_echo",
+            "teacher_node = har_kd_ros.ros.entry:teacher",
+            "skeleton_node = har_kd_ros.ros.entry:skeleton",
         ],
     },
 )

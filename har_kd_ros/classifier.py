@@ -55,6 +55,8 @@ class OnnxModel:
 
     def __init__(self, model_path: str | Path, threads: int = 1):
         path = Path(model_path)
+        if not path.is_file():  # first: a wrong path is about the model, not its card
+            raise ModelLoadError(f"{path}: model file not found (expected an .onnx with its card beside it)")
         card_path = card_path_for(path)
         self.card = ModelCard.load(card_path)
         if self.card.modality != self.modality:
@@ -62,8 +64,6 @@ class OnnxModel:
                 f"{card_path}: field 'modality': expected {self.modality!r} for a {type(self).__name__}, "
                 f"got {self.card.modality!r}"
             )
-        if not path.is_file():
-            raise ModelLoadError(f"{path}: model file not found")
         import onnxruntime as ort  # deferred: importing it costs ~0.2 s and tests of the card need none
 
         options = ort.SessionOptions()

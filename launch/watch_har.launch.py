@@ -9,6 +9,8 @@ ros2 launch har_kd_ros watch_har.launch.py [model:=/path/student.onnx] [imu_topi
 - teacher (default true): teacher_node labels skeletons; imu_har reports agreement in /diagnostics.
 - record: `ros2 bag record` of IMU, skeleton, teacher and student topics into `bag`, which
   `python -m training` turns into a new student (README, "Record and retrain").
+Boolean arguments take what launch's conditions take (true, false, 1, 0, any case). With
+record:=true, a missing `ros2 bag` or an existing bag folder is one line before anything starts.
 Uses only the standard launch / launch_ros API (it needs a ROS 2 install).
 """
 
@@ -16,11 +18,13 @@ import os
 from datetime import datetime
 
 from ament_index_python.packages import get_package_share_directory
-from launch.actions import DeclareLaunchArgument, ExecuteProcess
-from launch.conditions import IfCondition
-from launch.substitutions import LaunchConfiguration, PythonExpression
+from launch.actions import DeclareLaunchArgument, ExecuteProcess, OpaqueFunction
+from launch.conditions import IfCondition, evaluate_condition_expression
+from launch.launch_context import LaunchContext
+from launch.substitutions import LaunchConfiguration
 from launch_ros.actions import Node
 
+from har_kd_ros.ros.launch_checks import record_problem
 from launch import LaunchDescription
 
 RECORDED_TOPICS = [
@@ -33,11 +37,35 @@ RECORDED_TOPICS = [
 ]
 
 
+def check_record(context: LaunchContext) -> list:
+    """Refuse to start a recording session that would record nothing."""
+    if evaluate_condition_expression(context, [LaunchConfiguration("record")]):
+        problem = record_problem(LaunchConfiguration("bag").perform(context))
+        if problem:
+            raise RuntimeError(f"record:=true: {problem}")
+    return []
+
+
+def replay(context: LaunchContext) -> list:
+    """imu_replay; its demo skeletons only where no camera publishes on 'skeleton'."""
+    camera = evaluate_condition_expression(context, [LaunchConfiguration("camera")])
+    return [
+        Node(
+            package="har_kd_ros",
+            executable="imu_replay_node",
+            name="imu_replay",
+            parameters=[LaunchConfiguration("params_file"), {"publish_skeleton": not camera}],
+            remappings=[("imu", LaunchConfiguration("imu_topic"))],
+            condition=IfCondition(LaunchConfiguration("replay")),
+            output="screen",
+        )
+    ]
+
+
 def generate_launch_description() -> LaunchDescription:
     share = get_package_share_directory("har_kd_ros")
     arg = LaunchConfiguration
     params_file = arg("params_file")
-    camera_off = PythonExpression(["'", arg("camera"), "'.lower() != 'true'"])
     return LaunchDescription(
         [
             DeclareLaunchArgument("model", default_value="", description="Student .onnx; empty = bundled default"),
@@ -60,15 +88,8 @@ def generate_launch_description() -> LaunchDescription:
                 default_value=os.path.join(share, "config", "watch_har.yaml"),
                 description="Parameter YAML for all nodes",
             ),
-            Node(
-                package="har_kd_ros",
-                executable="imu_replay_node",
-                name="imu_replay",
-                parameters=[params_file, {"publish_skeleton": camera_off}],
-                remappings=[("imu", arg("imu_topic"))],
-                condition=IfCondition(arg("replay")),
-                output="screen",
-            ),
+            OpaqueFunction(function=check_record),  # first: nothing has started if it refuses
+            OpaqueFunction(function=replay),
             Node(
                 package="har_kd_ros",
                 executable="imu_har_node",

@@ -62,7 +62,7 @@ def test_launch_file_uses_only_the_standard_launch_api():
     tree = ast.parse((REPO / "launch" / "watch_har.launch.py").read_text())
     modules = {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     modules |= {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    assert modules <= {"os", "datetime", "launch", "launch_ros", "ament_index_python"}
+    assert modules <= {"os", "datetime", "launch", "launch_ros", "ament_index_python", "har_kd_ros"}
     declared = {
         n.args[0].value
         for n in ast.walk(tree)

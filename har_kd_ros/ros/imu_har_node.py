@@ -28,7 +28,6 @@ import numpy as np
 import rclpy
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus
 from rcl_interfaces.msg import SetParametersResult
-from rclpy.executors import SingleThreadedExecutor
 from rclpy.node import Node
 from rclpy.parameter import Parameter
 from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy, qos_profile_sensor_data
@@ -44,12 +43,10 @@ from har_kd_ros.receive_plan import ArrivalClock, plan_wakeup
 from har_kd_ros.ros import convert
 from har_kd_ros.ros.imu_receiver import ImuReceiver, start_receiver
 from har_kd_ros.ros.params import declare
-from har_kd_ros.ros.process import name_os_thread, run_node
+from har_kd_ros.ros.process import name_os_thread, run_node, spin_executor
 from har_kd_ros.smoothing import UNKNOWN, LabelSmoother
 from har_kd_ros.wearers import Wearer, plan_wearers
 from har_kd_ros.window import StreamingWindow, Window
-
-SPIN_SLICE_S = 1.0  # the EventsExecutor's spin_once timeout (a signal ends it sooner)
 
 
 @dataclass(frozen=True)
@@ -94,8 +91,8 @@ def declare_parameters(node: Node) -> HarConfig:
             ("inference_threads", 1, "ONNX Runtime intra-op threads", {"range": (1, 16), **ro}),
             ("imu_reliability", "best_effort", "IMU subscription QoS: best_effort (REP 2003 sensor data) or reliable", {"choices": ("best_effort", "reliable"), **ro}),
             ("imu_queue_depth", 100, "IMU subscription depth: every sample matters for a window, so deeper than the sensor-data default of 5; the deadline receiver lets half of it fill between takes", {"range": (1, 10000), **ro}),
-            ("imu_receive", "deadline", "deadline: a receiver thread takes IMU messages in batches and waits message by message only before a window completes (a third of the CPU at 100 Hz, same latency); executor: every message through the executor", {"choices": ("deadline", "executor"), **ro}),
-            ("executor", "events", "events (rclpy.experimental.EventsExecutor, default: measured faster) or single_threaded", {"choices": ("single_threaded", "events"), **ro}),
+            ("imu_receive", "deadline", "deadline: a receiver thread takes IMU messages in batches and waits message by message only before a window completes (falls back to executor where rclpy lacks what it needs); executor: every message through the executor", {"choices": ("deadline", "executor"), **ro}),
+            ("executor", "events", "events (rclpy.experimental.EventsExecutor; single_threaded where rclpy has none) or single_threaded", {"choices": ("single_threaded", "events"), **ro}),
             ("teacher_topic", "teacher/activity/classification", "Teacher labels (vision_msgs/Classification; without vision_msgs the String labels at this name minus '/classification') to measure agreement with; empty = off", ro),
             ("agreement_window", 60, "Student-teacher label pairs in the sliding agreement window", {"range": (1, 100000), **ro}),
             ("agreement_tolerance", 0.5, "Max seconds between a student and a teacher window end to pair them", {"range": (0.01, 10.0), **ro}),
@@ -228,7 +225,7 @@ class ImuHarNode(Node):
             receiver = start_receiver(self, topics, qos, self._on_imu_batch, self._plan_wakeup)
             if isinstance(receiver, ImuReceiver):
                 return receiver
-            self.get_logger().warning(f"imu_receive: deadline is not available with this rclpy ({receiver}): executor")
+            self.get_logger().info(f"imu_receive: deadline is not available in this rclpy ({receiver}): executor")
         for index, stream in enumerate(self.streams):
             self.create_subscription(Imu, stream.wearer.imu_topic, partial(self._on_imu, index, stream), qos, raw=True)
         return None
@@ -503,12 +500,7 @@ def string_teacher_topic(topic: str) -> str:
 
 
 def _spin(node: ImuHarNode) -> None:
-    if node.config.executor == "events":
-        _spin_events_executor(node)
-    else:
-        executor = SingleThreadedExecutor()
-        executor.add_node(node)
-        executor.spin()
+    spin_executor(node, node.config.executor)
 
 
 def main(args: list[str] | None = None) -> int:
@@ -516,22 +508,6 @@ def main(args: list[str] | None = None) -> int:
     # interval would let one inference hold IMU callbacks back by up to 5 ms (5 samples at 1 kHz).
     sys.setswitchinterval(0.0005)
     return run_node("imu_har", ImuHarNode, _spin, (ModelCardError, ModelLoadError, ValueError), args)
-
-
-def _spin_events_executor(node: Node) -> None:
-    """EventsExecutor.spin() blocks in C++ and never sees a signal (rclpy 9.1), but spin_once
-    does: rclpy's handlers end it with KeyboardInterrupt (SIGINT) or ExternalShutdownException
-    (SIGTERM), which run_node expects. Every return to Python costs about 0.2 ms of CPU here, so
-    the slices are long: a 0.1 s slice alone was 2.5 ms of CPU per second in an idle node."""
-    from rclpy.experimental import EventsExecutor
-
-    executor = EventsExecutor()
-    executor.add_node(node)
-    try:
-        while rclpy.ok():
-            executor.spin_once(timeout_sec=SPIN_SLICE_S)
-    finally:
-        executor.shutdown()
 
 
 if __name__ == "__main__":

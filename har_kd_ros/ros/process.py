@@ -10,10 +10,11 @@ from pathlib import Path
 
 import rclpy
 from rclpy.exceptions import ParameterException
-from rclpy.executors import ExternalShutdownException
+from rclpy.executors import ExternalShutdownException, SingleThreadedExecutor
 from rclpy.node import Node
 
 from har_kd_ros.errors import first_line
+from har_kd_ros.ros import stops
 
 
 def run_node(
@@ -25,29 +26,95 @@ def run_node(
 ) -> int:
     """Build a node and spin it; an expected start-up error is one line on stderr and exit code 1.
 
-    A parameter of the wrong type or out of its descriptor's range is always such an error.
+    A parameter of the wrong type or out of its descriptor's range is always such an error. A stop
+    (SIGINT or SIGTERM, once or repeatedly, at any moment) is exit code 0 without a traceback
+    (har_kd_ros.ros.stops): rclpy's handlers shut the context down from their own thread, so what
+    the node was doing then (building, publishing from a timer) may fail on the invalid context;
+    such a failure is part of the stop, not an error.
     """
+    stops.install()
+    node = None
     try:
-        rclpy.init(args=args)
-    except Exception as exc:  # rcl's RCLError: unparsable --ros-args (e.g. '-p name:=' without a value)
-        print(f"{name}: bad command-line arguments: {first_line(exc)}", file=sys.stderr)
-        return 2
-    try:
-        node = build()
-    except (ParameterException, *expected_errors) as exc:
-        print(f"{name}: {exc}", file=sys.stderr)
-        rclpy.try_shutdown()
-        return 1
-    try:
+        try:
+            rclpy.init(args=args)
+        except Exception as exc:  # rcl's RCLError: unparsable --ros-args (e.g. '-p name:=' without a value)
+            print(f"{name}: bad command-line arguments: {first_line(exc)}", file=sys.stderr)
+            return 2
+        if stops.requested():  # a signal before rclpy's handlers were in place
+            return 0
+        try:
+            node = build()
+        except (ParameterException, *expected_errors) as exc:
+            if _stopping():
+                return 0
+            print(f"{name}: {exc}", file=sys.stderr)
+            return 1
         spin(node)
-    except (KeyboardInterrupt, ExternalShutdownException):
+    except ExternalShutdownException:
         pass
+    except Exception:
+        if not _stopping():  # a real failure keeps its traceback
+            raise
     finally:
-        if hasattr(node, "stop"):
-            node.stop()
-        node.destroy_node()
-        rclpy.try_shutdown()
+        _clean_up(node)
     return 0
+
+
+def _stopping() -> bool:
+    """Whether the node is being stopped: a stop signal came, or the context is already down."""
+    if stops.requested():
+        return True
+    try:
+        return not rclpy.ok()
+    except Exception:
+        return True
+
+
+def _clean_up(node: Node | None) -> None:
+    """Threads end and handles go; on a context a signal shut down, rcl may refuse some of it."""
+    try:
+        if node is not None:
+            if hasattr(node, "stop"):
+                node.stop()
+            node.destroy_node()
+    except Exception:
+        if not _stopping():
+            raise
+    finally:
+        rclpy.try_shutdown()  # gives the signals back to har_kd_ros.ros.stops
+        stops.ignore()
+
+
+SPIN_SLICE_S = 1.0  # the EventsExecutor's spin_once timeout: how late a stop may be seen, at worst
+
+
+def spin_executor(node: Node, kind: str) -> None:
+    """Spin ``node`` on an ``events`` or ``single_threaded`` executor. An rclpy without
+    ``rclpy.experimental.EventsExecutor`` (Humble) spins single-threaded and says so once.
+
+    EventsExecutor.spin() blocks in C++ and never returns on a signal (rclpy 9.1), but spin_once
+    returns when the context goes down. Every return to Python costs about 0.2 ms of CPU, so the
+    slices are long: a 0.1 s slice alone was 2.5 ms of CPU per second in an idle node."""
+    if kind == "events":
+        try:
+            from rclpy.experimental import EventsExecutor
+        except ImportError as exc:
+            node.get_logger().info(f"executor 'events' is not in this rclpy ({exc}): spinning single_threaded")
+        else:
+            executor = EventsExecutor()
+            executor.add_node(node)
+            try:
+                while rclpy.ok():
+                    executor.spin_once(timeout_sec=SPIN_SLICE_S)
+            finally:
+                executor.shutdown()
+            return
+    executor = SingleThreadedExecutor()
+    executor.add_node(node)
+    try:
+        executor.spin()
+    finally:
+        executor.shutdown()
 
 
 def name_os_thread(name: str) -> None:

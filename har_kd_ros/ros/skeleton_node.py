@@ -33,8 +33,11 @@ from har_kd_ros.pose import BACKENDS, PoseError, make_pose_estimator
 from har_kd_ros.ros import convert
 from har_kd_ros.ros.params import declare
 from har_kd_ros.ros.process import name_os_thread, run_node
+from har_kd_ros.ros.qos_match import matching_reliability
 from har_kd_ros.skeleton import MEDIAPIPE_POSE
 
+MATCH_PERIOD_S = 0.25  # how often auto reliability looks at the image publishers (a graph query)
+IMAGE_QUEUE_DEPTH = 2  # DDS may hold a second frame while the callback takes one; the slot keeps the newest
 BONES = tuple((MEDIAPIPE_POSE.index(a), MEDIAPIPE_POSE.index(b)) for a, b in MEDIAPIPE_POSE.bones)
 
 
@@ -51,7 +54,7 @@ class SkeletonNode(Node):
                 ("static_image_mode", False, "Detect in every frame instead of tracking (unrelated photos)", {"read_only": True}),
                 ("min_detection_confidence", 0.5, "MediaPipe person detection threshold", {"range": (0.0, 1.0), "read_only": True}),
                 ("min_tracking_confidence", 0.5, "MediaPipe tracking threshold", {"range": (0.0, 1.0), "read_only": True}),
-                ("image_reliability", "best_effort", "Image subscription QoS: best_effort (REP 2003) or reliable (large raw images over UDP)", {"choices": ("best_effort", "reliable"), "read_only": True}),
+                ("image_reliability", "auto", "Image subscription QoS: auto (reliable while every image publisher is reliable, else best_effort), best_effort or reliable", {"choices": ("auto", "best_effort", "reliable"), "read_only": True}),
                 ("max_rate_hz", 0.0, "Cap on poses per second, to leave CPU to the IMU path (0 = every frame the worker can take)", {"range": (0.0, 240.0), "read_only": True}),
                 ("marker_min_visibility", 0.5, "Landmarks below this visibility are not drawn", {"range": (0.0, 1.0)}),
             ],
@@ -68,19 +71,15 @@ class SkeletonNode(Node):
         self.skeleton_pub = self.create_publisher(PointCloud2, "skeleton", qos_profile_sensor_data)
         self.markers_pub = self.create_publisher(MarkerArray, "skeleton/markers", 10)
         self.diagnostics_pub = self.create_publisher(DiagnosticArray, "/diagnostics", 10)
-        image_qos = QoSProfile(
-            depth=1,  # only the newest frame matters
-            reliability=ReliabilityPolicy.RELIABLE
-            if p["image_reliability"] == "reliable"
-            else ReliabilityPolicy.BEST_EFFORT,
-            durability=qos_profile_sensor_data.durability,
+        self._image_type, self._image_topic = (
+            (CompressedImage, "image/compressed") if p["compressed"] else (Image, "image")
         )
-        if p["compressed"]:
-            subscription = self.create_subscription(
-                CompressedImage, "image/compressed", self._on_image, image_qos, raw=True
-            )
-        else:
-            subscription = self.create_subscription(Image, "image", self._on_image, image_qos, raw=True)
+        fixed = {"reliable": ReliabilityPolicy.RELIABLE, "best_effort": ReliabilityPolicy.BEST_EFFORT}
+        self.image_subscription = None
+        self._subscribe_images(fixed.get(p["image_reliability"], ReliabilityPolicy.BEST_EFFORT))
+        if p["image_reliability"] == "auto":
+            self._match_publishers()
+            self.create_timer(MATCH_PERIOD_S, self._match_publishers)  # publishers come and go
         # raw: the worker reads the bytes (har_kd_ros.cdr), so neither a frame's copy into a Python
         # message nor rclpy's deserializer (which crashes on hostile bytes) is on the way
         self._read = read_compressed_image if p["compressed"] else read_image
@@ -96,8 +95,32 @@ class SkeletonNode(Node):
         self._worker.start()
         self.create_timer(1.0, self._publish_diagnostics)
         self.get_logger().info(
-            f"pose backend {self.estimator.name}, {p['landmarks']} landmarks, images on '{subscription.topic_name}'"
+            f"pose backend {self.estimator.name}, {p['landmarks']} landmarks, images on "
+            f"'{self.image_subscription.topic_name}' ({p['image_reliability']} reliability)"
         )
+
+    def _subscribe_images(self, reliability: ReliabilityPolicy) -> None:
+        if self.image_subscription is not None:
+            self.destroy_subscription(self.image_subscription)
+        qos = QoSProfile(
+            depth=IMAGE_QUEUE_DEPTH, reliability=reliability, durability=qos_profile_sensor_data.durability
+        )
+        # raw: the worker reads the bytes (har_kd_ros.cdr)
+        self.image_subscription = self.create_subscription(
+            self._image_type, self._image_topic, self._on_image, qos, raw=True
+        )
+        self.image_reliability = reliability
+
+    def _match_publishers(self) -> None:
+        """Follow what the image publishers offer (har_kd_ros.ros.qos_match)."""
+        infos = self.get_publishers_info_by_topic(self.image_subscription.topic_name)
+        wanted = matching_reliability(info.qos_profile.reliability for info in infos)
+        if wanted != self.image_reliability:
+            self._subscribe_images(wanted)
+            self.get_logger().info(
+                f"image publishers offer {', '.join(sorted({i.qos_profile.reliability.name.lower() for i in infos}))}: "
+                f"subscribing {wanted.name.lower()}"
+            )
 
     def _on_image(self, msg: bytes) -> None:
         """Keep only the newest frame (still serialized); the worker takes it when free."""
@@ -165,6 +188,7 @@ class SkeletonNode(Node):
     def diagnostics_values(self) -> dict[str, object]:
         return {
             "backend": self.estimator.name,
+            "image_reliability": self.image_reliability.name.lower(),
             "images_received": self.received,
             "images_processed": self.processed,
             "images_skipped_stale": self.skipped,

@@ -132,8 +132,12 @@ def test_card_must_agree_with_graph(model_copy, card_dict):
 
 
 def test_missing_or_corrupt_files(model_copy, tmp_path):
-    with pytest.raises(ModelCardError, match="model card not found"):
+    with pytest.raises(ModelLoadError, match=r"nothing\.onnx: model file not found"):
         StudentClassifier(tmp_path / "nothing.onnx")
+    lone = tmp_path / "lone.onnx"
+    lone.write_bytes(model_copy.read_bytes())
+    with pytest.raises(ModelCardError, match=r"lone\.json: model card not found"):
+        StudentClassifier(lone)
     model_copy.write_bytes(model_copy.read_bytes()[:200])  # truncated download
     with pytest.raises(ModelLoadError, match="not a loadable ONNX model"):
         StudentClassifier(model_copy)

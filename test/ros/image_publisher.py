@@ -40,7 +40,7 @@ def main() -> None:
     rclpy.init()
     node = rclpy.create_node("image_publisher")
     qos = (
-        QoSProfile(depth=1, reliability=ReliabilityPolicy.RELIABLE)
+        QoSProfile(depth=10, reliability=ReliabilityPolicy.RELIABLE)  # a driver's create_publisher(Image, topic, 10)
         if "reliable" in sys.argv[5:]
         else qos_profile_sensor_data
     )
