@@ -4,7 +4,8 @@ Two backends, because MediaPipe changed how it ships models:
 - ``solutions``: the legacy ``mp.solutions.pose`` API of mediapipe 0.10.x, whose wheel bundles
   the pose models (model_complexity=1), so it works offline. The default here.
 - ``tasks``: the PoseLandmarker Tasks API, which needs a ``.task`` model file
-  (``model_asset_path``); the only API of mediapipe 1.x.
+  (``model_asset_path``); the only API of mediapipe 1.x. har_kd_ros.pose_task makes one offline
+  from the models a 0.10.x wheel bundles.
 mediapipe is imported lazily, so the rest of the runtime never needs it.
 """
 
@@ -58,7 +59,7 @@ def landmarks_to_pose(world: Any, image: Any) -> Pose | None:
     return Pose(w, i, np.clip(visibility, 0.0, 1.0))
 
 
-def _import_mediapipe() -> Any:
+def import_mediapipe() -> Any:
     try:
         import mediapipe as mp
     except ImportError as exc:
@@ -80,11 +81,12 @@ class SolutionsPose:
         min_detection_confidence: float = 0.5,
         min_tracking_confidence: float = 0.5,
     ):
-        mp = _import_mediapipe()
+        mp = import_mediapipe()
         if not hasattr(mp, "solutions"):
             raise PoseError(
-                f"mediapipe {getattr(mp, '__version__', '?')} has no legacy solutions API: "
-                "set backend:=tasks and model_asset_path to a PoseLandmarker .task file"
+                f"mediapipe {getattr(mp, '__version__', '?')} has no legacy solutions API: set "
+                "model_asset_path to a PoseLandmarker .task file (python -m har_kd_ros.pose_task makes one "
+                "under mediapipe 0.10.x)"
             )
         # model_complexity 0 and 2 download their model at first use: only 1 ships in the wheel
         self._pose = mp.solutions.pose.Pose(
@@ -115,14 +117,15 @@ class TasksPose:
         model_asset_path: str,
         min_detection_confidence: float = 0.5,
         min_tracking_confidence: float = 0.5,
+        static_image_mode: bool = False,
     ):
         if not model_asset_path or not Path(model_asset_path).is_file():
             raise PoseError(f"model_asset_path: expected a PoseLandmarker .task file, got {model_asset_path!r}")
-        mp = _import_mediapipe()
+        mp = import_mediapipe()
         vision = mp.tasks.vision
         options = vision.PoseLandmarkerOptions(
             base_options=mp.tasks.BaseOptions(model_asset_path=str(model_asset_path)),
-            running_mode=vision.RunningMode.VIDEO,
+            running_mode=vision.RunningMode.IMAGE if static_image_mode else vision.RunningMode.VIDEO,
             num_poses=1,
             min_pose_detection_confidence=min_detection_confidence,
             min_tracking_confidence=min_tracking_confidence,
@@ -132,13 +135,17 @@ class TasksPose:
         except Exception as exc:  # mediapipe raises RuntimeError/ValueError with multi-line text
             raise PoseError(f"{model_asset_path}: not a loadable PoseLandmarker model ({first_line(exc)})") from None
         self._mp = mp
+        self._static = static_image_mode
         self._last_ms = -1
 
     def estimate(self, rgb: np.ndarray, timestamp_ms: int) -> Pose | None:
         timestamp_ms = max(int(timestamp_ms), self._last_ms + 1)  # VIDEO mode needs increasing stamps
         self._last_ms = timestamp_ms
         image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-        result = self._landmarker.detect_for_video(image, timestamp_ms)
+        if self._static:  # every image on its own, as for unrelated photos
+            result = self._landmarker.detect(image)
+        else:
+            result = self._landmarker.detect_for_video(image, timestamp_ms)
         if not result.pose_landmarks or not result.pose_world_landmarks:
             return None
         return landmarks_to_pose(result.pose_world_landmarks[0], result.pose_landmarks[0])
@@ -154,9 +161,18 @@ def make_pose_estimator(
     min_detection_confidence: float = 0.5,
     min_tracking_confidence: float = 0.5,
 ) -> PoseEstimator:
-    """``auto``: Tasks if a model file is given, else the bundled legacy solution."""
+    """``auto``: Tasks if a model file is given or the installed mediapipe has no legacy API
+    (1.x), else the legacy solution whose model the wheel bundles."""
     if backend not in BACKENDS:
         raise PoseError(f"backend: expected one of {BACKENDS}, got {backend!r}")
+    if backend == "auto" and not model_asset_path:
+        backend = "solutions" if hasattr(import_mediapipe(), "solutions") else "tasks"
     if backend == "tasks" or (backend == "auto" and model_asset_path):
-        return TasksPose(model_asset_path, min_detection_confidence, min_tracking_confidence)
+        if not model_asset_path:
+            mp = import_mediapipe()
+            raise PoseError(
+                f"model_asset_path: mediapipe {getattr(mp, '__version__', '?')} has only the Tasks API, which "
+                "needs a PoseLandmarker .task file (python -m har_kd_ros.pose_task makes one under mediapipe 0.10.x)"
+            )
+        return TasksPose(model_asset_path, min_detection_confidence, min_tracking_confidence, static_image_mode)
     return SolutionsPose(static_image_mode, min_detection_confidence, min_tracking_confidence)

@@ -42,6 +42,7 @@ from har_kd_ros.model_card import ModelCardError
 from har_kd_ros.receive_plan import ArrivalClock, plan_wakeup
 from har_kd_ros.ros import convert
 from har_kd_ros.ros.imu_receiver import ImuReceiver, start_receiver
+from har_kd_ros.ros.managed import ManagedNode, autostarted
 from har_kd_ros.ros.params import declare
 from har_kd_ros.ros.process import name_os_thread, run_node, spin_executor
 from har_kd_ros.smoothing import UNKNOWN, LabelSmoother
@@ -125,22 +126,36 @@ class WearerStream:
     latencies_ms: deque[float] = field(default_factory=lambda: deque(maxlen=200))
 
 
-class ImuHarNode(Node):
+class ImuHarNode(ManagedNode):
+    expected_errors = (ModelCardError, ModelLoadError, ValueError)
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__("imu_har", **kwargs)
         self.config = declare_parameters(self)
+        self.classifier: StudentClassifier | None = None
+        self.streams: list[WearerStream] = []
+        self.receiver: ImuReceiver | None = None
+        self._worker: threading.Thread | None = None
+        self.add_on_set_parameters_callback(self._validate_parameters)
+        self.add_post_set_parameters_callback(self._apply_parameters)
+
+    def configure(self) -> None:
+        """The wearers and the model, checked against each other."""
         self.wearers = plan_wearers(self.config.imu_topics, self.config.wearers)
         if len(self.wearers) > 1 and self.config.teacher_topic.startswith(("/", "~")):
             raise ValueError("teacher_topic: expected a relative name with several wearers (one teacher per wearer)")
         self.classifier = StudentClassifier(self.config.model, threads=self.config.inference_threads)
-        card = self.classifier.card
-        self._imu_reader = ImuCdrReader(card.channels)
-        self.add_on_set_parameters_callback(self._validate_parameters)
-        self.add_post_set_parameters_callback(self._apply_parameters)
-
+        self._imu_reader = ImuCdrReader(self.classifier.card.channels)
         self.vision_msgs = convert.vision_msgs_available()
         if not self.vision_msgs:
             self.get_logger().warning("vision_msgs is not installed: publishing 'activity' (std_msgs/String) only")
+
+    def cleanup(self) -> None:
+        self.classifier = None
+
+    def activate(self) -> None:
+        """Publishers and teacher subscriptions per wearer, the worker, then the IMU subscriptions."""
+        card = self.classifier.card
         reliability = (
             ReliabilityPolicy.RELIABLE if self.config.imu_reliability == "reliable" else ReliabilityPolicy.BEST_EFFORT
         )
@@ -177,6 +192,15 @@ class ImuHarNode(Node):
                 f"agreement: teacher String labels on '{string_teacher_topic(self.config.teacher_topic)}', "
                 "both sides timed on arrival (vision_msgs is not installed)"
             )
+
+    def deactivate(self) -> None:
+        """The receiver and the worker end; what they fed is dropped with the streams."""
+        if self.receiver is not None:
+            self.receiver.stop()
+            self.receiver = None
+        self._mailbox.close()
+        self._worker.join(timeout=2.0)
+        self.streams = []
 
     def _make_stream(self, wearer: Wearer) -> WearerStream:
         card, config = self.classifier.card, self.config
@@ -394,12 +418,6 @@ class ImuHarNode(Node):
                 self.latencies_ms.append(latency)
             self.busy_s["publish"] += time.perf_counter() - t2
 
-    def stop(self) -> None:
-        if self.receiver is not None:
-            self.receiver.stop()
-        self._mailbox.close()
-        self._worker.join(timeout=2.0)
-
     # -- diagnostics ------------------------------------------------------------------------------
     def diagnostics_values(self, index: int = 0) -> dict[str, object]:
         stream = self.streams[index]
@@ -507,7 +525,7 @@ def main(args: list[str] | None = None) -> int:
     # The subscription thread and the inference worker share the GIL; the default 5 ms switch
     # interval would let one inference hold IMU callbacks back by up to 5 ms (5 samples at 1 kHz).
     sys.setswitchinterval(0.0005)
-    return run_node("imu_har", ImuHarNode, _spin, (ModelCardError, ModelLoadError, ValueError), args)
+    return run_node("imu_har", autostarted(ImuHarNode), _spin, ImuHarNode.expected_errors, args)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ from har_kd_ros.cdr import RawCompressedImage, read_compressed_image, read_image
 from har_kd_ros.image import compressed_to_rgb, image_to_rgb
 from har_kd_ros.pose import BACKENDS, PoseError, make_pose_estimator
 from har_kd_ros.ros import convert
+from har_kd_ros.ros.managed import ManagedNode, autostarted
 from har_kd_ros.ros.params import declare
 from har_kd_ros.ros.process import name_os_thread, run_node
 from har_kd_ros.ros.qos_match import matching_reliability
@@ -41,10 +42,12 @@ IMAGE_QUEUE_DEPTH = 2  # DDS may hold a second frame while the callback takes on
 BONES = tuple((MEDIAPIPE_POSE.index(a), MEDIAPIPE_POSE.index(b)) for a, b in MEDIAPIPE_POSE.bones)
 
 
-class SkeletonNode(Node):
+class SkeletonNode(ManagedNode):
+    expected_errors = (PoseError, ValueError)
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__("skeleton", **kwargs)
-        p = declare(
+        self.params = p = declare(
             self,
             [
                 ("backend", "auto", f"MediaPipe API: one of {BACKENDS} (auto = tasks if model_asset_path is set)", {"read_only": True}),
@@ -61,6 +64,12 @@ class SkeletonNode(Node):
         )  # fmt: skip
         self.world = p["landmarks"] == "world"
         self.min_period = 1.0 / p["max_rate_hz"] if p["max_rate_hz"] > 0 else 0.0
+        self.estimator = None
+        self.image_subscription = None
+        self._worker: threading.Thread | None = None
+
+    def configure(self) -> None:
+        p = self.params
         self.estimator = make_pose_estimator(
             p["backend"],
             p["model_asset_path"],
@@ -68,6 +77,14 @@ class SkeletonNode(Node):
             p["min_detection_confidence"],
             p["min_tracking_confidence"],
         )
+
+    def cleanup(self) -> None:
+        if self.estimator is not None:
+            self.estimator.close()
+            self.estimator = None
+
+    def activate(self) -> None:
+        p = self.params
         self.skeleton_pub = self.create_publisher(PointCloud2, "skeleton", qos_profile_sensor_data)
         self.markers_pub = self.create_publisher(MarkerArray, "skeleton/markers", 10)
         self.diagnostics_pub = self.create_publisher(DiagnosticArray, "/diagnostics", 10)
@@ -75,7 +92,6 @@ class SkeletonNode(Node):
             (CompressedImage, "image/compressed") if p["compressed"] else (Image, "image")
         )
         fixed = {"reliable": ReliabilityPolicy.RELIABLE, "best_effort": ReliabilityPolicy.BEST_EFFORT}
-        self.image_subscription = None
         self._subscribe_images(fixed.get(p["image_reliability"], ReliabilityPolicy.BEST_EFFORT))
         if p["image_reliability"] == "auto":
             self._match_publishers()
@@ -179,11 +195,13 @@ class SkeletonNode(Node):
             threshold = self.get_parameter("marker_min_visibility").value
             self.markers_pub.publish(convert.skeleton_markers(points, pose.visibility, BONES, t, frame_id, threshold))
 
-    def stop(self) -> None:
+    def deactivate(self) -> None:
         self._stop = True
         self._wake.set()
         self._worker.join(timeout=2.0)
-        self.estimator.close()
+        if self.image_subscription is not None:  # replaced while active, so not among activate's own
+            self.destroy_subscription(self.image_subscription)
+            self.image_subscription = None
 
     def diagnostics_values(self) -> dict[str, object]:
         return {
@@ -213,7 +231,7 @@ def _spin(node: Node) -> None:
 
 
 def main(args: list[str] | None = None) -> int:
-    return run_node("skeleton", SkeletonNode, _spin, (PoseError, ValueError), args)
+    return run_node("skeleton", autostarted(SkeletonNode), _spin, SkeletonNode.expected_errors, args)
 
 
 if __name__ == "__main__":

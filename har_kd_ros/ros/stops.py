@@ -21,13 +21,14 @@ import threading
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 GRACE_S = 4.0
-_requested = threading.Event()
+_requested = False  # a plain flag: a handler may interrupt itself (a second signal), so no locks
 _exited = threading.Event()
 _installed = False
 
 
 def _on_stop(signum: int, frame: object) -> None:
-    _requested.set()
+    global _requested
+    _requested = True
 
 
 def _watch(read_fd: int) -> None:
@@ -59,7 +60,7 @@ def install() -> None:
 
 def requested() -> bool:
     """Whether a stop signal has arrived."""
-    return _requested.is_set()
+    return _requested
 
 
 def ignore() -> None:

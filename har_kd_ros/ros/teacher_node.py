@@ -26,6 +26,7 @@ from har_kd_ros.classifier import DEFAULT_TEACHER, ModelLoadError, TeacherClassi
 from har_kd_ros.model_card import ModelCardError
 from har_kd_ros.pointcloud import read_skeleton_cloud
 from har_kd_ros.ros import convert
+from har_kd_ros.ros.managed import ManagedNode, autostarted
 from har_kd_ros.ros.params import declare
 from har_kd_ros.ros.process import run_node
 from har_kd_ros.skeleton import TOPOLOGIES
@@ -35,10 +36,12 @@ from har_kd_ros.smoothing import LabelSmoother
 TOPOLOGIES_3D = tuple(name for name, t in TOPOLOGIES.items() if t.dims == 3)
 
 
-class TeacherNode(Node):
+class TeacherNode(ManagedNode):
+    expected_errors = (ModelCardError, ModelLoadError, ValueError)
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__("teacher", **kwargs)
-        p = declare(
+        self.params = declare(
             self,
             [
                 ("model", "", "Skeleton teacher .onnx (its .json card beside it); empty = the bundled default", {"read_only": True}),
@@ -51,15 +54,23 @@ class TeacherNode(Node):
                 ("skeleton_queue_depth", 30, "Skeleton subscription depth (every frame feeds a window)", {"range": (1, 1000), "read_only": True}),
             ],
         )  # fmt: skip
+        self.teacher: TeacherClassifier | None = None
+
+    def configure(self) -> None:
+        """The teacher, and the window and smoother its card and the parameters make."""
+        p = self.params
         self.teacher = TeacherClassifier(p["model"] or str(DEFAULT_TEACHER))
         card = self.teacher.card
         self.window = StreamingSkeletonWindow.for_card(
-            card,
-            max_gap_s=p["max_gap"],
-            topology=p["topology"],
-            min_visibility=p["min_visibility"],
+            card, max_gap_s=p["max_gap"], topology=p["topology"], min_visibility=p["min_visibility"]
         )
         self.smoother = LabelSmoother(card.labels, p["smoothing_alpha"], p["min_confidence"], p["hysteresis"])
+
+    def cleanup(self) -> None:
+        self.teacher = None
+
+    def activate(self) -> None:
+        p, card = self.params, self.teacher.card
         self.activity_pub = self.create_publisher(String, "teacher/activity", 10)
         self.classification_pub = None
         if convert.vision_msgs_available():
@@ -146,7 +157,7 @@ def _spin(node: Node) -> None:
 
 
 def main(args: list[str] | None = None) -> int:
-    return run_node("teacher", TeacherNode, _spin, (ModelCardError, ModelLoadError, ValueError), args)
+    return run_node("teacher", autostarted(TeacherNode), _spin, TeacherNode.expected_errors, args)
 
 
 if __name__ == "__main__":

@@ -105,6 +105,15 @@ def wait_for_line(proc: subprocess.Popen, text: str, timeout: float) -> None:
     raise AssertionError(f"{proc.args[0]} never printed {text!r}:\n{proc.log_path.read_text()[-2000:]}")
 
 
+def run_lifecycle(procs: Processes, node: str, topic: str, input_topic: str, *transitions: str) -> list[dict]:
+    """lifecycle_client.py's report after each transition of ``node`` (its services, as a manager)."""
+    client = procs.start(
+        sys.executable, str(HERE / "lifecycle_client.py"), node, topic, input_topic, *transitions, name="lifecycle"
+    )
+    assert client.wait(120) == 0, client.log_path.read_text()[-3000:]
+    return [json.loads(line) for line in client.log_path.read_text().splitlines() if line.startswith("{")]
+
+
 def read_probe(proc: subprocess.Popen, out: Path) -> dict:
     Processes.stop(proc)
     return json.loads(out.read_text())

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import HERE, read_probe, wait_for_line
+from conftest import HERE, read_probe, run_lifecycle, wait_for_line
 
 from har_kd_ros.classifier import DEFAULT_MODEL
 from har_kd_ros.model_card import ModelCard, card_path_for
@@ -339,3 +339,46 @@ def test_without_the_events_executor_and_the_private_rclpy_module_the_node_still
     assert log.count("imu_receive: deadline is not available in this rclpy") == 1, log
     assert log.count("executor 'events' is not in this rclpy") == 1, log
     assert record["status"]["imu_har: batched inference"][-1]["imu_receive"] == "executor"
+
+
+def test_a_managed_imu_har_follows_its_lifecycle_transitions(procs, short_stream):
+    """autostart:=false: nothing until configure; inputs and outputs only while active; classifying
+    again after a second activate; unconfigured after cleanup."""
+    har = procs.node("imu_har_node", "autostart:=false", log="imu_har")
+    procs.node("imu_replay_node", f"recording:={short_stream}", "loop:=true", "rate_scale:=4.0", log="replay")
+    steps = run_lifecycle(
+        procs,
+        "imu_har",
+        "/activity",
+        "/imu",
+        "configure",
+        "activate",
+        "deactivate",
+        "activate",
+        "deactivate",
+        "cleanup",
+    )
+    seen = [(s["transition"], s["success"], s["state"], s["publishers"], s["input_subscribers"]) for s in steps]
+    assert seen == [
+        ("start", True, "unconfigured", 0, 0),
+        ("configure", True, "inactive", 0, 0),
+        ("activate", True, "active", 1, 1),
+        ("deactivate", True, "inactive", 0, 0),
+        ("activate", True, "active", 1, 1),
+        ("deactivate", True, "inactive", 0, 0),
+        ("cleanup", True, "unconfigured", 0, 0),
+    ], steps
+    messages = {s["transition"]: s["messages"] for s in steps[:4]}
+    assert messages["start"] == messages["configure"] == messages["deactivate"] == 0
+    assert steps[2]["messages"] >= 2 and steps[4]["messages"] >= 2  # a label per hop (0.5 s of stamps)
+    assert har.poll() is None and "Traceback" not in har.log_path.read_text()
+
+
+def test_a_managed_node_with_a_bad_model_stays_unconfigured_and_says_why(procs, tmp_path):
+    har = procs.node("imu_har_node", "autostart:=false", f"model:={tmp_path / 'none.onnx'}", log="imu_har")
+    steps = run_lifecycle(procs, "imu_har", "/activity", "/imu", "configure")
+    assert (steps[-1]["success"], steps[-1]["state"]) == (False, "unconfigured")
+    log = har.log_path.read_text()
+    assert (
+        har.poll() is None and "configure failed: ModelLoadError:" in log and "none.onnx: model file not found" in log
+    )

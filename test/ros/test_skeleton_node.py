@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 import pytest
-from conftest import HERE, wait_for_line
+from conftest import HERE, run_lifecycle, wait_for_line
 
 from har_kd_ros.skeleton import MEDIAPIPE_POSE
 
@@ -178,3 +178,29 @@ def test_camera_frames_reach_the_pose_slot_with_the_default_parameters(procs, im
         )
     else:
         assert "subscribing reliable" not in log
+
+
+def test_a_managed_skeleton_node_subscribes_to_images_only_while_active(procs, images):
+    node = procs.node("skeleton_node", "autostart:=false", log="skeleton")
+    steps = run_lifecycle(procs, "skeleton", "/skeleton", "/image", "configure", "activate", "deactivate", "cleanup")
+    seen = [(s["state"], s["publishers"], s["input_subscribers"]) for s in steps]
+    assert seen == [
+        ("unconfigured", 0, 0),
+        ("inactive", 0, 0),
+        ("active", 1, 1),
+        ("inactive", 0, 0),
+        ("unconfigured", 0, 0),
+    ], steps
+    assert node.poll() is None and "Traceback" not in node.log_path.read_text()
+
+
+def test_the_tasks_backend_on_a_task_made_from_the_wheel_becomes_a_skeleton_cloud(procs, images, tmp_path):
+    """mediapipe 1.x's only API, on the .task that har_kd_ros.pose_task makes offline."""
+    from har_kd_ros.pose_task import build_pose_task
+
+    task = build_pose_task(tmp_path / "pose_landmarker_full.task")
+    record = run_camera(procs, [(images / "astronaut.npy", "rgb8", 5)], f"model_asset_path:={task}")
+    diag = [d for d in record["diagnostics"] if "images_processed" in d][-1]
+    assert diag["backend"] == "tasks" and int(diag["skeletons_published"]) >= 1, diag
+    visibility = np.array(record["skeletons"][-1]["visibility"])
+    assert visibility[landmark("nose")] > 0.5 and visibility[landmark("left_shoulder")] > 0.5

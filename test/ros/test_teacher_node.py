@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import read_probe, wait_for_line
+from conftest import read_probe, run_lifecycle, wait_for_line
 
 from har_kd_ros.classifier import DEFAULT_TEACHER, TeacherClassifier
 from har_kd_ros.recording import load_npz
@@ -121,3 +121,20 @@ def test_hostile_bytes_on_every_label_topic_leave_the_teacher_imu_har_and_echo_l
     assert int(agreement["paired_total"]) >= 0.8 * len(record["classification"])
     echoed = (procs.tmp / "activity_echo.log").read_text().splitlines()
     assert len([line for line in echoed if "  [" in line and "(agree " in line]) >= 5, echoed[-5:]
+
+
+def test_a_managed_teacher_labels_only_while_active(procs, short_stream):
+    teacher = procs.node("teacher_node", "autostart:=false", log="teacher")
+    procs.node("imu_replay_node", f"recording:={short_stream}", "loop:=true", "rate_scale:=4.0", log="replay")
+    steps = run_lifecycle(
+        procs, "teacher", "/teacher/activity", "/skeleton", "configure", "activate", "deactivate", "cleanup"
+    )
+    seen = [(s["state"], s["publishers"], s["input_subscribers"], s["messages"] > 0) for s in steps]
+    assert seen == [
+        ("unconfigured", 0, 0, False),
+        ("inactive", 0, 0, False),
+        ("active", 1, 1, True),
+        ("inactive", 0, 0, False),
+        ("unconfigured", 0, 0, False),
+    ], steps
+    assert teacher.poll() is None
