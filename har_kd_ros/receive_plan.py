@@ -1,10 +1,10 @@
 """When the IMU receiver must be awake: shortly before a window completes, not at every sample.
 
-Waking a Python thread for one DDS message costs about 200 µs of CPU on the project VM, more than
+Waking a Python thread for one DDS message costs more CPU (docs/benchmarks.md) than
 everything the node then does with the sample, and most samples only go into a buffer: a label is
 due once per hop. So the receiver sleeps while the queues fill and takes what arrived in one go,
 and waits on DDS message by message only when some stream's next window is about to complete,
-so the sample that completes it is handled as soon as it arrives, as before.
+so the sample that completes it is handled as soon as it arrives.
 
 For that each stream learns from its own samples how its stamps map to this machine's clock
 (:class:`ArrivalClock`: the stamp rate, 1 for a live sensor and 2 for a bag replayed at 2x, and

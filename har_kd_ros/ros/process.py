@@ -94,7 +94,7 @@ def spin_executor(node: Node, kind: str) -> None:
 
     EventsExecutor.spin() blocks in C++ and never returns on a signal (rclpy 9.1), but spin_once
     returns when the context goes down. Every return to Python costs about 0.2 ms of CPU, so the
-    slices are long: a 0.1 s slice alone was 2.5 ms of CPU per second in an idle node."""
+    slices are long: short ones would be most of an idle node's CPU."""
     if kind == "events":
         try:
             from rclpy.experimental import EventsExecutor
