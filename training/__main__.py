@@ -42,13 +42,33 @@ def _load(args: argparse.Namespace):
 
 def cmd_data(args: argparse.Namespace) -> int:
     from training.data.summary import plot_recordings, summarise
+    from training.outputs import check_file
 
+    if args.plot:
+        check_file("--plot", args.plot)
     recordings = _load(args)
     print(summarise(recordings))
     if args.plot:
         plot_recordings(recordings, args.plot)
         print(f"wrote {args.plot}")
     return 0
+
+
+def check_run_outputs(config: dict, cache: bool) -> None:
+    """The run folder, the export and its card, the INT8 copy and the dataset cache can all be written."""
+    from training.outputs import OutputError, check_file, check_folder
+
+    check_folder("--out", config["out"])
+    if config["export"]:
+        export = Path(config["export"])
+        if export.suffix != ".onnx":
+            raise OutputError(f"--export {export}: expected a file name ending in .onnx")
+        for path in (export, export.with_suffix(".json")):
+            check_file("--export", path)
+    if cache and config["dataset"]["root"]:
+        from training.data.cache import DEFAULT_ROOT
+
+        check_folder("cache folder ($HAR_KD_CACHE)", DEFAULT_ROOT)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -72,6 +92,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.out:
         overrides.append(f"out={args.out}")
     config = load_config(config_path, overrides)
+    check_run_outputs(config, cache=not args.no_cache)
     ctx = init_distributed()
     try:
         result = run(config, ctx, command=command_line(args.argv), cache=not args.no_cache, resume=args.resume)

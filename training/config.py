@@ -49,6 +49,8 @@ DEFAULTS: dict[str, Any] = {
         "protocol": "cross_subject",
         "val_fraction": 0.2,
         "labels": "recorded",
+        # body places to train on (training/data/locations.py): wrist = worn on a wrist or not worn
+        "locations": ["wrist"],
         "options": {},
     },
     "window": {
@@ -178,6 +180,10 @@ RULES: dict[str, Rule] = {
     ),
     "dataset.val_fraction": ((lambda v: 0 <= v < 1), "in [0, 1)"),
     "dataset.labels": _one_of(LABEL_SOURCES),
+    "dataset.locations": (
+        (lambda v: len(v) > 0 and all(isinstance(k, str) and k for k in v)),
+        "a non-empty list of body places ('wrist', 'any' or names such as 'right_thigh')",
+    ),
     "window.skeleton_frames": _POSITIVE_INT,
     "window.sensors": (
         (lambda v: all(isinstance(k, str) and k in SENSORS for k in v) and 0 < len(v) == len(set(v))),
@@ -261,7 +267,11 @@ def _read(path: Path, seen: tuple[Path, ...] = ()) -> dict:
     if not path.is_file():
         raise ConfigError(f"{path}: config file not found")
     try:
-        raw = yaml.safe_load(path.read_text()) or {}
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not a text (UTF-8) YAML file (byte {exc.start} is {exc.object[exc.start]:#04x})"
+        ) from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML ({first_line(exc)})") from None
     if not isinstance(raw, dict):

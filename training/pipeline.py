@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shlex
+import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -65,12 +66,16 @@ def label_names_of(config: dict[str, Any], recordings: list) -> tuple[str, ...]:
 
 def load_recordings(config: dict[str, Any], cache: bool = True) -> list:
     from training.data.datasets import load_dataset
+    from training.data.locations import select_by_location
 
     ds = config["dataset"]
     options = dict(ds["options"])
     if ds["name"] == "synthetic":
         options.setdefault("seed", config["seed"])
-    return load_dataset(ds["name"], ds["root"], cache=cache, **options)
+    recordings, note = select_by_location(load_dataset(ds["name"], ds["root"], cache=cache, **options), ds["locations"])
+    if note:
+        print(note, file=sys.stderr)
+    return recordings
 
 
 def student_channels(config: dict[str, Any]) -> tuple[str, ...]:
@@ -115,6 +120,10 @@ def recorded_convention(recordings: list, field: str) -> str:
     values = sorted({getattr(r, field) for r in recordings})
     if field == "gravity" and len(values) > 1:
         raise ValueError(f"dataset: the training recordings mix gravity conventions {values}; expected one")
+    if field == "location":  # where it was worn: a watch lying on a table says nothing about that
+        from training.data.locations import OFF_BODY
+
+        values = [v for v in values if v not in OFF_BODY] or values
     return "+".join(values)
 
 

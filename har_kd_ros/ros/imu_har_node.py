@@ -184,7 +184,8 @@ class ImuHarNode(ManagedNode):
         )
         self.get_logger().info(
             f"model {card.model_id}: {len(card.labels)} labels, {card.sample_rate_hz:g} Hz, window {card.window_s:.2f} s, "
-            f"hop {card.hop_s:.2f} s, GAF {card.gaf_method} {card.image_size}px; vision_msgs "
+            f"hop {card.hop_s:.2f} s, GAF {card.gaf_method} {card.image_size}px, trained on IMUs worn at "
+            f"{card.sensor_location or 'an unstated place'} (gravity {card.gravity or 'unstated'}); vision_msgs "
             f"{'on' if self.vision_msgs else 'off'}{who}"
         )
         if self.config.teacher_topic and not self.vision_msgs:

@@ -49,15 +49,28 @@ def run_node(
                 return 0
             print(f"{name}: {exc}", file=sys.stderr)
             return 1
-        spin(node)
+        if not _stopping():
+            spin(node)
     except ExternalShutdownException:
         pass
     except Exception:
         if not _stopping():  # a real failure keeps its traceback
             raise
     finally:
+        if _stopping():
+            sys.unraisablehook = _quiet_rclpy_leftovers
         _clean_up(node)
     return 0
+
+
+def _quiet_rclpy_leftovers(unraisable: sys.UnraisableHookArgs) -> None:
+    """An rclpy object whose constructor failed on the context a stop shut down (an executor) has
+    a __del__ that trips over its missing fields later: part of the stop, not worth a traceback."""
+    if type(unraisable.object).__module__.startswith("rclpy") or getattr(
+        unraisable.object, "__module__", ""
+    ).startswith("rclpy"):
+        return
+    sys.__unraisablehook__(unraisable)
 
 
 def _stopping() -> bool:

@@ -70,7 +70,9 @@ def test_bvh_forward_kinematics_by_hand(tmp_path):
     np.testing.assert_allclose(positions[1], [[10, 0, 0], [10, 1, 0]], atol=1e-12)  # root turned 90 deg about z
 
 
-def write_berkeley(root, trials=((1, 4, 1), (8, 7, 2)), units="g"):
+def write_berkeley(root, trials=((1, 4, 1), (8, 7, 2)), units="g", vigorous=(), ticks=False, names=lambda t: t):
+    """The release's layout: Shimmer rows 'x y z t' (g, Unix seconds, ~31 Hz) and BVH mocap of the
+    same span; ``vigorous`` trials swing at 2.5 g median, ``ticks`` logs device ticks instead."""
     acc_dir = root / "Accelerometer" / "Shimmer02"
     acc_dir.mkdir(parents=True)
     (root / "Mocap" / "SkeletalData").mkdir(parents=True)
@@ -78,10 +80,15 @@ def write_berkeley(root, trials=((1, 4, 1), (8, 7, 2)), units="g"):
     for s, a, r in trials:
         n = 90
         acc = rng.normal(0, 0.05, (n, 3)) + [0, 1.0, 0]
+        if (s, a, r) in vigorous:
+            acc = acc + [2.0, 0.5, 0.0]
         acc = acc * (9.80665 if units == "m/s^2" else 1.0)
-        stamps = 1_300_000.0 + np.arange(n) * 33.3  # milliseconds, ~30 Hz
+        stamps = 1309539264.038 + np.arange(n) / 31.0  # Unix seconds
+        if ticks:
+            stamps = np.arange(n) * 1057.0  # a 32768 Hz device counter
         np.savetxt(acc_dir / f"acc_h02_s{s:02d}_a{a:02d}_r{r:02d}.txt", np.column_stack([acc, stamps]), fmt="%.6f")
-        (root / "Mocap" / "SkeletalData" / f"skl_s{s:02d}_a{a:02d}_r{r:02d}.bvh").write_text(bvh_text())
+        bvh = names(bvh_text(n_frames=345, frame_time=1 / 120))  # 2.87 s, as the IMU
+        (root / "Mocap" / "SkeletalData" / f"skl_s{s:02d}_a{a:02d}_r{r:02d}.bvh").write_text(bvh)
 
 
 @pytest.mark.parametrize("units", ["g", "m/s^2"])
@@ -91,8 +98,9 @@ def test_layout_units_and_skeleton(tmp_path, units):
     assert [(r.subject, r.label) for r in recs] == [("s01", ACTIONS[3]), ("s08", ACTIONS[6])]
     r = recs[0]
     assert np.linalg.norm(r.acc, axis=1).mean() == pytest.approx(9.81, abs=0.1)
-    assert r.acc_rate_hz == pytest.approx(30.0, rel=0.01) and r.acc_t[0] == 0.0
-    assert r.skeleton.shape == (60, len(BERKELEY_MHAD_JOINTS), 3) and r.skeleton_rate_hz == pytest.approx(120.0)
+    assert r.acc_rate_hz == pytest.approx(31.0, rel=0.01) and r.acc_t[0] == 0.0
+    assert r.skeleton.shape == (345, len(BERKELEY_MHAD_JOINTS), 3) and r.skeleton_rate_hz == pytest.approx(120.0)
+    assert r.location == "right_wrist"
     canonical = to_canonical(r.skeleton, "berkeley_mhad")
     assert (canonical[:, 3, 2] > canonical[:, 0, 2]).all()  # head above pelvis once y-up becomes z-up
 
@@ -121,3 +129,17 @@ def test_bad_berkeley_files(tmp_path):
     (tmp_path / "x.bvh").write_text("MOTION\n")
     with pytest.raises(BVHError, match="HIERARCHY"):
         read_bvh(tmp_path / "x.bvh")
+
+
+def test_the_release_naming_one_vigorous_trial_and_device_ticks(tmp_path):
+    """Lower-case spine joints load; units are the sensor's, so one trial at 2.5 g stays in g;
+    an IMU clock that is not seconds makes the IMU and mocap spans disagree: one line."""
+    lower = lambda text: text.replace("Spine", "spine")  # noqa: E731
+    write_berkeley(tmp_path / "a", trials=((1, 1, 1), (1, 2, 1), (1, 4, 1)), vigorous=((1, 4, 1),), names=lower)
+    recs = load_berkeley_mhad(tmp_path / "a", shimmer=2)
+    assert len(recs) == 3 and np.median(np.linalg.norm(recs[2].acc, axis=1)) == pytest.approx(2.5 * 9.81, rel=0.05)
+    write_berkeley(tmp_path / "b", trials=((1, 1, 1),), ticks=True)
+    with pytest.raises(
+        DatasetError, match=r"acc_h02_s01_a01_r01\.txt: spans 94\.1 s, its mocap skl_s01_a01_r01\.bvh 2\.9 s"
+    ):
+        load_berkeley_mhad(tmp_path / "b", shimmer=2)

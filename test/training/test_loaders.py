@@ -1,4 +1,6 @@
 import csv
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -8,19 +10,12 @@ from training.data.loaders import DatasetError
 from training.data.loaders.generic import load_generic
 from training.data.loaders.utd_mhad import ACTIONS, load_utd_mhad
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+from release_writers import UTD_JOINT_ORDER, write_utd_mhad
 
-def write_utd(root, trials=(("a1", "s1", "t1"), ("a23", "s2", "t1"), ("a8", "s1", "t4")), frames=60):
-    """Files in UTD-MHAD's public layout: Inertial/aN_sM_tK_inertial.mat (d_iner, T x 6) and
-    Skeleton/aN_sM_tK_skeleton.mat (d_skel, 20 x 3 x T)."""
-    (root / "Inertial").mkdir(parents=True)
-    (root / "Skeleton").mkdir()
-    rng = np.random.default_rng(0)
-    for a, s, t in trials:
-        iner = np.hstack(
-            [rng.normal(0, 0.1, (frames * 5 // 3, 3)) + [0, 0, 1.0], rng.normal(0, 30, (frames * 5 // 3, 3))]
-        )
-        savemat(root / "Inertial" / f"{a}_{s}_{t}_inertial.mat", {"d_iner": iner})
-        savemat(root / "Skeleton" / f"{a}_{s}_{t}_skeleton.mat", {"d_skel": rng.normal(0, 0.3, (20, 3, frames))})
+
+def write_utd(root, trials=(("a1", "s1", "t1"), ("a23", "s2", "t1"), ("a8", "s1", "t4")), frames=60, **kw):
+    write_utd_mhad(root, trials, frames, **kw)
 
 
 def test_utd_mhad_layout_units_and_known_corrupt_skip(tmp_path):
@@ -35,6 +30,39 @@ def test_utd_mhad_layout_units_and_known_corrupt_skip(tmp_path):
     assert r.acc_rate_hz == pytest.approx(50.0) and r.skeleton_rate_hz == pytest.approx(30.0)
     assert r.skeleton.shape == (60, 20, 3)
     assert next(r for r in recs if r.label == "walk").location == "right_thigh"
+    # the documented order read as kinect_v1: head above the hips, the waving hand on the right
+    from har_kd_ros.skeleton import KINECT_V1
+
+    head, hips = r.skeleton[:, KINECT_V1.index("head")], r.skeleton[:, KINECT_V1.index("hip_center")]
+    assert (head[:, 1] > hips[:, 1] + 0.5).all()
+    moving = np.ptp(r.skeleton, axis=0).max(axis=1)
+    assert KINECT_V1.joints[int(np.argmax(moving))] in ("hand_r", "wrist_r")
+
+
+SDK_ORDER = (  # the Kinect SDK's own numbering (hip centre first, right before left): not UTD's
+    "hip_center", "spine", "shoulder_center", "head",
+    "right_shoulder", "right_elbow", "right_wrist", "right_hand",
+    "left_shoulder", "left_elbow", "left_wrist", "left_hand",
+    "right_hip", "right_knee", "right_ankle", "right_foot",
+    "left_hip", "left_knee", "left_ankle", "left_foot",
+)  # fmt: skip
+MIRRORED = tuple(
+    j.replace("left", "L").replace("right", "left").replace("L", "right") for j in UTD_JOINT_ORDER
+)  # left and right swapped
+
+
+@pytest.mark.parametrize(
+    ("options", "reason"),
+    [
+        ({"order": SDK_ORDER}, r"the head is above the pelvis in 0% of frames: not kinect_v1's joint order"),
+        ({"order": MIRRORED}, r"the right shoulder is on the body's right in 0% of frames: left and right are swapped"),
+        ({"scale": 1000.0}, r"the torso is \d+ long; expected 0.2-1.2 m \(are the units metres\?\)"),
+    ],
+)
+def test_a_skeleton_in_another_order_mirror_or_unit_is_one_line_naming_its_file(tmp_path, options, reason):
+    write_utd(tmp_path, trials=(("a1", "s1", "t1"),), **options)
+    with pytest.raises(DatasetError, match=r"a1_s1_t1_skeleton\.mat: " + reason):
+        load_utd_mhad(tmp_path)
 
 
 def test_utd_mhad_bad_files(tmp_path):

@@ -18,7 +18,7 @@ import numpy as np
 
 from har_kd_ros.recording import Recording, Segment
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 DEFAULT_ROOT = Path(os.environ.get("HAR_KD_CACHE", Path.home() / ".cache" / "har_kd_ros"))
 _ARRAYS = ("acc", "acc_t", "gyro", "skeleton", "skeleton_t")
 _META = ("subject", "trial", "label", "gravity", "location", "topology", "source")

@@ -1,8 +1,10 @@
 """UTD-MHAD (Chen, Jafari, Kehtarnavaz 2015): ``aN_sM_tK_inertial.mat`` + ``aN_sM_tK_skeleton.mat``.
 
 ``d_iner`` is T x 6 (acc xyz in g, gyro xyz in deg/s) at 50 Hz from a sensor on the right
-wrist (thigh for actions 22-27 in the original protocol); ``d_skel`` is 20 x 3 x T Kinect v1
-joints at 30 Hz. Units are converted to REP 145 (m/s^2, rad/s). Three trials of the public
+wrist (right thigh for actions 22-27); ``d_skel`` is 20 x 3 x T Kinect v1 joints at 30 Hz, in
+metres, y up, in the order the dataset's ``Sample_Code/Skeleton_joint_order.txt`` numbers them
+(head first, left side before right: UTD_MHAD_JOINTS; docs/data.md cites the sources), which is
+not the Kinect SDK's order: the loader reorders them to har_kd_ros's ``kinect_v1`` topology. Units are converted to REP 145 (m/s^2, rad/s). Three trials of the public
 release are known to be corrupt and are skipped with a warning; any other bad file is an error.
 """
 
@@ -17,6 +19,8 @@ import numpy as np
 from har_kd_ros.recording import Recording
 from har_kd_ros.skeleton import KINECT_V1_JOINTS
 from training.data.loaders import DatasetError
+from training.data.matfile import read_matrix
+from training.data.skeleton_check import check_skeleton
 
 GRAVITY = 9.80665
 IMU_RATE_HZ = 50.0
@@ -51,19 +55,16 @@ ACTIONS: tuple[str, ...] = (
     "lunge",
     "squat",
 )
+# d_skel's joint order, in har_kd_ros.skeleton.KINECT_V1_JOINTS names
+UTD_MHAD_JOINTS: tuple[str, ...] = (
+    "head", "shoulder_center", "spine", "hip_center",
+    "shoulder_l", "elbow_l", "wrist_l", "hand_l",
+    "shoulder_r", "elbow_r", "wrist_r", "hand_r",
+    "hip_l", "knee_l", "ankle_l", "foot_l",
+    "hip_r", "knee_r", "ankle_r", "foot_r",
+)  # fmt: skip
+TO_KINECT_V1 = [UTD_MHAD_JOINTS.index(j) for j in KINECT_V1_JOINTS]
 _NAME = re.compile(r"^a(\d+)_s(\d+)_t(\d+)_inertial\.mat$")
-
-
-def _loadmat(path: Path, variable: str) -> np.ndarray:
-    from scipy.io import loadmat
-
-    try:
-        data = loadmat(str(path), variable_names=[variable])
-    except Exception as exc:  # scipy raises ValueError, TypeError, MatReadError... for damaged files
-        raise DatasetError(f"{path}: not a readable MATLAB file ({type(exc).__name__}: {exc})") from None
-    if variable not in data:
-        raise DatasetError(f"{path}: variable '{variable}' missing")
-    return np.asarray(data[variable], dtype=np.float64)
 
 
 def load_utd_mhad(root: str | Path, with_skeleton: bool = True) -> list[Recording]:
@@ -82,7 +83,7 @@ def load_utd_mhad(root: str | Path, with_skeleton: bool = True) -> list[Recordin
             continue
         if not 1 <= a <= len(ACTIONS):
             raise DatasetError(f"{path}: action a{a} outside a1..a{len(ACTIONS)}")
-        iner = _loadmat(path, "d_iner")
+        iner = read_matrix(path, "d_iner")
         if iner.ndim != 2 or iner.shape[1] != 6 or iner.shape[0] < 2:
             raise DatasetError(f"{path}: d_iner: expected T x 6 (acc g, gyro deg/s), got {iner.shape}")
         if not np.isfinite(iner).all():
@@ -94,10 +95,11 @@ def load_utd_mhad(root: str | Path, with_skeleton: bool = True) -> list[Recordin
                 skel_path = next(iter(root.rglob(f"{stem}_skeleton.mat")), skel_path)
             if not skel_path.is_file():
                 raise DatasetError(f"{skel_path}: skeleton file missing for {path.name}")
-            skel = _loadmat(skel_path, "d_skel")
+            skel = read_matrix(skel_path, "d_skel")
             if skel.ndim != 3 or skel.shape[:2] != (len(KINECT_V1_JOINTS), 3) or skel.shape[2] < 2:
                 raise DatasetError(f"{skel_path}: d_skel: expected 20 x 3 x T Kinect joints, got {skel.shape}")
-            skeleton = np.transpose(skel, (2, 0, 1))
+            skeleton = np.transpose(skel, (2, 0, 1))[:, TO_KINECT_V1]
+            check_skeleton(skeleton, "kinect_v1", str(skel_path))
             skeleton_t = np.arange(skeleton.shape[0]) / SKELETON_RATE_HZ
         recordings.append(
             Recording(
