@@ -16,7 +16,6 @@ from collections.abc import Callable
 import rclpy
 from rcl_interfaces.msg import ParameterDescriptor
 from rclpy.lifecycle import LifecycleNode, LifecycleState, TransitionCallbackReturn
-from rclpy.logging import LoggingSeverity
 from rclpy.publisher import Publisher
 from rclpy.subscription import Subscription
 
@@ -129,22 +128,14 @@ def autostarted(node_class: Callable[[], ManagedNode]) -> Callable[[], ManagedNo
         node = node_class()
         if not node.autostart:
             return node
-        logger = node.get_logger()
-        level = logger.get_effective_level()
-        # rclpy's own transition messages would only repeat what is raised here, or be about a
-        # context that a stop signal shut down meanwhile (then the node simply ends)
-        logger.set_level(LoggingSeverity.FATAL)
-        try:
-            for trigger in (node.trigger_configure, node.trigger_activate):
-                if not rclpy.ok():
-                    return node
-                trigger()
-                if node.transition_error is not None:
-                    error = node.transition_error
-                    node.destroy_node()
-                    raise error
-        finally:
-            logger.set_level(level)
+        for trigger in (node.trigger_configure, node.trigger_activate):
+            if not rclpy.ok():  # a stop signal came: nothing more to start, the node just ends
+                return node
+            trigger()
+            if node.transition_error is not None:
+                error = node.transition_error
+                node.destroy_node()
+                raise error
         if not node.active and rclpy.ok():
             raise RuntimeError(f"{node.get_name()}: did not become active ({node._state_machine.current_state[1]})")
         return node
