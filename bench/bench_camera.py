@@ -95,14 +95,14 @@ def camera_processes(env_dir: Path, seconds: float, max_rate: float) -> tuple[li
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         ),
         subprocess.Popen(
-            [sys.executable, str(REPO / "test" / "ros" / "skeleton_probe.py"), str(out), str(seconds + 90)],
+            [sys.executable, str(REPO / "test" / "ros" / "helpers" / "skeleton_probe.py"), str(out), str(seconds + 90)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         ),
     ]  # fmt: skip
     time.sleep(4.0)  # MediaPipe start-up
     procs.append(
         subprocess.Popen(
-            [sys.executable, str(REPO / "test" / "ros" / "image_publisher.py"), str(image), "rgb8",
+            [sys.executable, str(REPO / "test" / "ros" / "helpers" / "image_publisher.py"), str(image), "rgb8",
              str(int((seconds + 15) * 30)), "30", "reliable"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )

@@ -20,7 +20,7 @@ import numpy as np
 from bench_latency import reexec_with_vision_msgs
 from common import REPO, report
 
-HELPERS = REPO / "test" / "ros"
+HELPERS = REPO / "test" / "ros" / "helpers"
 SIZES = {"320x240": (240, 320), "640x480": (480, 640), "1280x720": (720, 1280)}
 
 

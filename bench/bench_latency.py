@@ -1,7 +1,7 @@
 """End-to-end latency: IMU sample published -> classification received, across three processes' DDS.
 
 This process publishes sensor_msgs/Imu at a fixed rate (stamp = publish time); imu_har runs in
-its own process, and a third process (test/ros/probe.py) receives ``activity/classification``
+its own process, and a third process (test/ros/helpers/probe.py) receives ``activity/classification``
 and notes the arrival time (one machine, one clock). A classification's latency is
 measured from the publication of the sample that completed its window (the first sample stamped
 at or after the window's last grid point) to its arrival here. Also reported: samples the node
@@ -147,7 +147,7 @@ def run_rate(
     probe = subprocess.Popen(
         [
             sys.executable,
-            str(REPO / "test" / "ros" / "probe.py"),
+            str(REPO / "test" / "ros" / "helpers" / "probe.py"),
             str(out),
             str(seconds + 60),
             "--no-imu",

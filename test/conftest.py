@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:  # training/ is not installed; tests import it from the checkout
-    sys.path.insert(0, str(REPO))
 
 
 @pytest.fixture(scope="session")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import math
 import struct
-import sys
-from pathlib import Path
 
 import pytest
+from cdr_bytes import CDR2_BE, CDR2_LE, CDR_BE, CDR_LE, encode, encode_classification, encode_msg
 from hypothesis import given
 from hypothesis import strategies as st
 from test_properties import FAST
@@ -25,9 +24,6 @@ from har_kd_ros.cdr import (
     read_string,
     write_diagnostic_array,
 )
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
-from cdr_bytes import CDR2_BE, CDR2_LE, CDR_BE, CDR_LE, encode, encode_classification, encode_msg
 
 ACC = ("acc_x", "acc_y", "acc_z")
 ALL = ("acc_x", "acc_y", "acc_z", "gyro_x", "gyro_y", "gyro_z")

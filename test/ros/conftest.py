@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parent
+HELPERS = HERE / "helpers"  # the ROS programs the tests run: probes, publishers, fuzzers, a lifecycle client
 REPO = HERE.parents[1]
-sys.path.insert(0, str(REPO / "test" / "support"))
 
 rclpy = pytest.importorskip("rclpy", reason="ROS 2 Python (rclpy) is not installed")
 
@@ -31,7 +31,8 @@ def ros_env() -> dict[str, str]:
     env["ROS_DOMAIN_ID"] = str(random.Random(os.getpid()).randint(100, 199))
     env["ROS_AUTOMATIC_DISCOVERY_RANGE"] = "LOCALHOST"
     env["PYTHONUNBUFFERED"] = "1"
-    env["PYTHONPATH"] = f"{REPO}:{env['PYTHONPATH']}" if env.get("PYTHONPATH") else str(REPO)
+    paths = [str(REPO), str(REPO / "test" / "support")]  # the checkout's training/ and shared helpers
+    env["PYTHONPATH"] = ":".join([*paths, env["PYTHONPATH"]] if env.get("PYTHONPATH") else paths)
     return env
 
 
@@ -72,7 +73,13 @@ class Processes:
         ns = ["--ros-args", "-r", f"__ns:={namespace}"] if namespace else []
         flags = ([] if imu else ["--no-imu"]) + (["--teacher"] if teacher else [])
         proc = self.start(
-            sys.executable, str(HERE / "probe.py"), str(out), str(seconds), *flags, *ns, name=f"probe{len(self.procs)}"
+            sys.executable,
+            str(HELPERS / "probe.py"),
+            str(out),
+            str(seconds),
+            *flags,
+            *ns,
+            name=f"probe{len(self.procs)}",
         )
         wait_for_line(proc, "probe ready", 15)
         return proc, out
@@ -108,7 +115,7 @@ def wait_for_line(proc: subprocess.Popen, text: str, timeout: float) -> None:
 def run_lifecycle(procs: Processes, node: str, topic: str, input_topic: str, *transitions: str) -> list[dict]:
     """lifecycle_client.py's report after each transition of ``node`` (its services, as a manager)."""
     client = procs.start(
-        sys.executable, str(HERE / "lifecycle_client.py"), node, topic, input_topic, *transitions, name="lifecycle"
+        sys.executable, str(HELPERS / "lifecycle_client.py"), node, topic, input_topic, *transitions, name="lifecycle"
     )
     assert client.wait(120) == 0, client.log_path.read_text()[-3000:]
     return [json.loads(line) for line in client.log_path.read_text().splitlines() if line.startswith("{")]

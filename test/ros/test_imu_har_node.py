@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import HERE, read_probe, run_lifecycle, wait_for_line
+from conftest import HELPERS, HERE, read_probe, run_lifecycle, wait_for_line
 
 from har_kd_ros.classifier import DEFAULT_MODEL
 from har_kd_ros.model_card import ModelCard, card_path_for
@@ -202,7 +202,9 @@ def check_classified(record: dict, recording: Path) -> None:
 def test_bad_input_never_kills_the_node(procs, short_stream, ros_env):
     har = start_har(procs, "frame_id:=imu_link", "imu_reliability:=reliable")
     probe, out = procs.probe(90)
-    fuzz = procs.start(sys.executable, str(HERE / "fuzz_publisher.py"), str(short_stream), "imu_link", "2", name="fuzz")
+    fuzz = procs.start(
+        sys.executable, str(HELPERS / "fuzz_publisher.py"), str(short_stream), "imu_link", "2", name="fuzz"
+    )
     assert fuzz.wait(90) == 0, fuzz.log_path.read_text()[-2000:]
     sent = json.loads(Path(fuzz.log_path).read_text().strip().splitlines()[-1])
     record = read_probe(probe, out)
@@ -224,7 +226,7 @@ def test_ten_thousand_malformed_imu_messages_are_counted_and_the_node_keeps_clas
     is lost uncounted, and the valid stream that follows is classified."""
     har = start_har(procs, "frame_id:=imu_link", "imu_reliability:=reliable", "imu_queue_depth:=1000")
     probe, out = procs.probe(120, imu=False)
-    fuzz = procs.start(sys.executable, str(HERE / "fuzz_messages.py"), "imu", "10000", "7", name="fuzz")
+    fuzz = procs.start(sys.executable, str(HELPERS / "fuzz_messages.py"), "imu", "10000", "7", name="fuzz")
     assert fuzz.wait(120) == 0, fuzz.log_path.read_text()[-2000:]
     sent = json.loads(fuzz.log_path.read_text().strip().splitlines()[-1])
     time.sleep(1.5)  # one more diagnostics period
@@ -274,7 +276,7 @@ def test_parameters_change_at_run_time_within_their_ranges(procs):
     probe, out = procs.probe(40)
     setter = procs.start(
         sys.executable,
-        str(HERE / "set_param.py"),
+        str(HELPERS / "set_param.py"),
         "imu_har",
         "min_confidence=0.9",
         "min_confidence=1.5",

@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 import pytest
-from conftest import HERE, run_lifecycle, wait_for_line
+from conftest import HELPERS, run_lifecycle, wait_for_line
 
 from har_kd_ros.skeleton import MEDIAPIPE_POSE
 
@@ -33,12 +33,12 @@ def run_camera(procs, rounds, *params, rate=5.0):
     node = procs.node("skeleton_node", *params, log="skeleton")
     wait_for_line(node, "pose backend", 30)
     out = procs.tmp / "skeleton.json"
-    probe = procs.start(sys.executable, str(HERE / "skeleton_probe.py"), str(out), "60", name="skeleton_probe")
+    probe = procs.start(sys.executable, str(HELPERS / "skeleton_probe.py"), str(out), "60", name="skeleton_probe")
     wait_for_line(probe, "probe ready", 15)
     for k, (image, encoding, count) in enumerate(rounds):
         publisher = procs.start(
             sys.executable,
-            str(HERE / "image_publisher.py"),
+            str(HELPERS / "image_publisher.py"),
             str(image),
             encoding,
             str(count),
@@ -104,11 +104,11 @@ def test_ten_thousand_malformed_images_are_counted_and_a_person_is_still_found(p
     node = procs.node("skeleton_node", "image_reliability:=reliable", "static_image_mode:=true", log="skeleton")
     wait_for_line(node, "pose backend", 30)
     out = procs.tmp / "skeleton.json"
-    probe = procs.start(sys.executable, str(HERE / "skeleton_probe.py"), str(out), "120", name="skeleton_probe")
+    probe = procs.start(sys.executable, str(HELPERS / "skeleton_probe.py"), str(out), "120", name="skeleton_probe")
     wait_for_line(probe, "probe ready", 15)
     fuzz = procs.start(
         sys.executable,
-        str(HERE / "fuzz_messages.py"),
+        str(HELPERS / "fuzz_messages.py"),
         "image",
         "10000",
         "11",
@@ -160,10 +160,10 @@ def test_camera_frames_reach_the_pose_slot_with_the_default_parameters(procs, im
     node = procs.node("skeleton_node", log="skeleton")
     wait_for_line(node, "pose backend", 30)
     out = procs.tmp / "skeleton.json"
-    probe = procs.start(sys.executable, str(HERE / "skeleton_probe.py"), str(out), "60", name="skeleton_probe")
+    probe = procs.start(sys.executable, str(HELPERS / "skeleton_probe.py"), str(out), "60", name="skeleton_probe")
     wait_for_line(probe, "probe ready", 15)
     publisher = procs.start(
-        sys.executable, str(HERE / "image_publisher.py"), str(images / "camera.npy"), "rgb8", "90", "30", *flags,
+        sys.executable, str(HELPERS / "image_publisher.py"), str(images / "camera.npy"), "rgb8", "90", "30", *flags,
         name="camera",
     )  # fmt: skip
     assert publisher.wait(60) == 0, publisher.log_path.read_text()

@@ -20,7 +20,7 @@ import time
 
 import numpy as np
 import pytest
-from conftest import HERE, wait_for_line
+from conftest import HELPERS, wait_for_line
 
 pytestmark = pytest.mark.ros
 ROUNDS = int(os.environ.get("HAR_STOP_ROUNDS", "2"))
@@ -38,7 +38,7 @@ def _load(procs, node: str, short_stream) -> None:
     if node == "skeleton_node":
         pytest.importorskip("mediapipe", reason="the camera requirements are not installed")
         procs.start(
-            sys.executable, str(HERE / "image_publisher.py"), _images(procs.tmp), "rgb8", "100000", "30", name="load"
+            sys.executable, str(HELPERS / "image_publisher.py"), _images(procs.tmp), "rgb8", "100000", "30", name="load"
         )
     elif node != "imu_replay_node":  # imu_har and teacher: the replay's IMU and skeletons
         procs.node("imu_replay_node", f"recording:={short_stream}", "loop:=true", "rate_scale:=5.0", log="load")

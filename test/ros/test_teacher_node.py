@@ -5,16 +5,14 @@ from __future__ import annotations
 import json
 import sys
 import time
-from pathlib import Path
 
 import pytest
-from conftest import read_probe, run_lifecycle, wait_for_line
+from conftest import HELPERS, read_probe, run_lifecycle, wait_for_line
 
 from har_kd_ros.classifier import DEFAULT_TEACHER, TeacherClassifier
 from har_kd_ros.recording import load_npz
 
 pytestmark = pytest.mark.ros
-HERE = Path(__file__).resolve().parent
 
 
 def replay_through_teacher_and_har(procs, recording, env=None, har_ready="model ", echo=False, fuzz=0):
@@ -29,7 +27,7 @@ def replay_through_teacher_and_har(procs, recording, env=None, har_ready="model 
     sent = None
     if fuzz:
         attack = procs.start(
-            sys.executable, str(HERE / "fuzz_messages.py"), "labels", str(fuzz), "5", env=env, name="fuzz"
+            sys.executable, str(HELPERS / "fuzz_messages.py"), "labels", str(fuzz), "5", env=env, name="fuzz"
         )
         assert attack.wait(120) == 0, attack.log_path.read_text()[-2000:]
         sent = json.loads(attack.log_path.read_text().strip().splitlines()[-1])

@@ -1,17 +1,13 @@
 import csv
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
+from release_writers import UTD_JOINT_ORDER, write_utd_mhad
 from scipy.io import savemat
 
 from training.data.loaders import DatasetError
 from training.data.loaders.generic import load_generic
 from training.data.loaders.utd_mhad import ACTIONS, load_utd_mhad
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
-from release_writers import UTD_JOINT_ORDER, write_utd_mhad
 
 
 def write_utd(root, trials=(("a1", "s1", "t1"), ("a23", "s2", "t1"), ("a8", "s1", "t4")), frames=60, **kw):

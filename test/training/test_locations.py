@@ -36,10 +36,7 @@ def test_a_choice_that_keeps_nothing_lists_the_places_the_data_has():
 
 
 def test_a_run_on_utd_mhad_trains_the_wrist_student_on_the_wrist_trials(tmp_path, capsys):
-    import sys
-    from pathlib import Path
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
     from release_writers import write_utd_mhad
 
     from training.config import load_config

@@ -22,19 +22,16 @@ import math
 import random
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import rclpy
+from cdr_bytes import CDR2_BE, CDR2_LE, CDR_BE, encode_msg
 from image_publisher import build_message  # the sibling script (on sys.path when run)
 from rclpy.qos import QoSProfile, ReliabilityPolicy
 from rclpy.serialization import serialize_message
 from sensor_msgs.msg import Image, Imu, PointCloud2
 
 from har_kd_ros.ros.convert import fill_imu, seconds_to_stamp
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
-from cdr_bytes import CDR2_BE, CDR2_LE, CDR_BE, encode_msg
 
 NASTY = [math.nan, math.inf, -math.inf, 1e39, -1e300, 1.7e308, 5e-324, 0.0, -0.0]
 
