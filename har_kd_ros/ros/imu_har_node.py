@@ -28,7 +28,6 @@ import numpy as np
 import rclpy
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus
 from rcl_interfaces.msg import SetParametersResult
-from rclpy.node import Node
 from rclpy.parameter import Parameter
 from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy, qos_profile_sensor_data
 from sensor_msgs.msg import Imu
@@ -37,71 +36,18 @@ from std_msgs.msg import String
 from har_kd_ros.agreement import AgreementTracker
 from har_kd_ros.batching import WindowMailbox
 from har_kd_ros.cdr import ImuCdrReader, MissingGyroscopeError, RawDiagnosticStatus, read_classification, read_string
-from har_kd_ros.classifier import DEFAULT_MODEL, ModelLoadError, StudentClassifier
+from har_kd_ros.classifier import ModelLoadError, StudentClassifier
 from har_kd_ros.model_card import ModelCardError
 from har_kd_ros.receive_plan import ArrivalClock, plan_wakeup
 from har_kd_ros.ros import convert
+from har_kd_ros.ros.imu_har_diagnostics import agreement_level, agreement_values, classifier_level
+from har_kd_ros.ros.imu_har_params import declare_parameters
 from har_kd_ros.ros.imu_receiver import ImuReceiver, start_receiver
 from har_kd_ros.ros.managed import ManagedNode, autostarted
-from har_kd_ros.ros.params import declare
 from har_kd_ros.ros.process import name_os_thread, run_node, spin_executor
 from har_kd_ros.smoothing import UNKNOWN, LabelSmoother
 from har_kd_ros.wearers import Wearer, plan_wearers
 from har_kd_ros.window import StreamingWindow, Window
-
-
-@dataclass(frozen=True)
-class HarConfig:
-    """The node's parameters, read once at start-up (the tunable ones are updated on change)."""
-
-    model: str
-    imu_topics: list[str]
-    wearers: list[str]
-    max_batch: int
-    min_confidence: float
-    smoothing_alpha: float
-    hysteresis: float
-    max_gap: float
-    frame_id: str
-    inference_threads: int
-    imu_reliability: str
-    imu_queue_depth: int
-    imu_receive: str
-    executor: str
-    teacher_topic: str
-    agreement_window: int
-    agreement_tolerance: float
-    min_agreement: float
-
-
-def declare_parameters(node: Node) -> HarConfig:
-    """Declare every parameter with a descriptor (description, range, read-only) and read them."""
-    ro = {"read_only": True}
-    values = declare(
-        node,
-        [
-            ("model", "", "Student .onnx (its .json card beside it); empty = the bundled default", ro),
-            ("imu_topics", ["imu"], "IMU topics, one per wearer; outputs go under each wearer's namespace", ro),
-            ("wearers", [""], "Wearer names (namespaces of their outputs), one per IMU topic; [''] = from the topics", ro),
-            ("max_batch", 64, "Most windows classified in one ONNX call", {"range": (1, 4096), **ro}),
-            ("min_confidence", 0.5, "Below this smoothed probability the label is 'unknown'", {"range": (0.0, 1.0)}),
-            ("smoothing_alpha", 0.6, "EMA weight of the newest window (1 = no smoothing)", {"range": (0.01, 1.0)}),
-            ("hysteresis", 0.1, "A new label must beat the current one by this margin", {"range": (0.0, 0.9)}),
-            ("max_gap", 0.5, "Seconds without IMU samples after which the window restarts", {"range": (0.01, 60.0), **ro}),
-            ("frame_id", "", "Accept only Imu messages in this frame (empty = any); outputs carry the input frame", ro),
-            ("inference_threads", 1, "ONNX Runtime intra-op threads", {"range": (1, 16), **ro}),
-            ("imu_reliability", "best_effort", "IMU subscription QoS: best_effort (REP 2003 sensor data) or reliable", {"choices": ("best_effort", "reliable"), **ro}),
-            ("imu_queue_depth", 100, "IMU subscription depth: every sample matters for a window, so deeper than the sensor-data default of 5; the deadline receiver lets half of it fill between takes", {"range": (1, 10000), **ro}),
-            ("imu_receive", "deadline", "deadline: a receiver thread takes IMU messages in batches and waits message by message only before a window completes (falls back to executor where rclpy lacks what it needs); executor: every message through the executor", {"choices": ("deadline", "executor"), **ro}),
-            ("executor", "events", "events (rclpy.experimental.EventsExecutor; single_threaded where rclpy has none) or single_threaded", {"choices": ("single_threaded", "events"), **ro}),
-            ("teacher_topic", "teacher/activity/classification", "Teacher labels (vision_msgs/Classification; without vision_msgs the String labels at this name minus '/classification') to measure agreement with; empty = off", ro),
-            ("agreement_window", 60, "Student-teacher label pairs in the sliding agreement window", {"range": (1, 100000), **ro}),
-            ("agreement_tolerance", 0.5, "Max seconds between a student and a teacher window end to pair them", {"range": (0.01, 10.0), **ro}),
-            ("min_agreement", 0.6, "Below this agreement (over a half-full window) /diagnostics warns that the student drifts", {"range": (0.0, 1.0)}),
-        ],
-    )  # fmt: skip
-    values["wearers"] = [w for w in values["wearers"] if w]
-    return HarConfig(**{**values, "model": values["model"] or str(DEFAULT_MODEL)})
 
 
 @dataclass
@@ -477,9 +423,7 @@ class ImuHarNode(ManagedNode):
         for index, stream in enumerate(self.streams):
             values = self.diagnostics_values(index)
             idle = time.monotonic() - stream.arrival.last_wall > idle_after
-            level, message = (DiagnosticStatus.WARN, "no IMU input") if idle else (DiagnosticStatus.OK, "classifying")
-            if stream.no_gyro and values["samples_accepted"] == 0:
-                level, message = DiagnosticStatus.ERROR, "IMU without the gyroscope the model reads"
+            level, message = classifier_level(idle, stream.no_gyro, values["samples_accepted"])
             name = self._status_name(stream, "activity classifier")
             statuses.append(convert.diagnostic_status(name, model_id, level, message, values))
             if stream.agreement is not None:
@@ -492,22 +436,8 @@ class ImuHarNode(ManagedNode):
         """Student vs camera teacher over the last pairs: a WARN tells the user the watch model drifts."""
         with self._agreement_lock:
             a = stream.agreement.stats()
-        window = self.config.agreement_window
-        if a.pairs == 0:
-            level, message = DiagnosticStatus.OK, "no teacher labels to compare with"
-        elif a.pairs >= max(1, window // 2) and a.agreement < self.config.min_agreement:
-            level, message = DiagnosticStatus.WARN, f"student agrees with the teacher on {a.agreement:.0%}: drifting?"
-        else:
-            level, message = DiagnosticStatus.OK, f"student agrees with the teacher on {a.agreement:.0%}"
-        values = {
-            "agreement": "nan" if a.pairs == 0 else f"{a.agreement:.3f}",
-            "pairs_in_window": a.pairs,
-            "window": window,
-            "paired_total": a.paired_total,
-            "unpaired_total": a.unpaired_total,
-            "teacher_labels_unknown_to_student": a.teacher_label_unknown,
-            "teacher_labels_malformed": stream.teacher_malformed,
-        }
+        level, message = agreement_level(a, self.config.agreement_window, self.config.min_agreement)
+        values = agreement_values(a, self.config.agreement_window, stream.teacher_malformed)
         return convert.diagnostic_status(
             self._status_name(stream, "teacher agreement"), model_id, level, message, values
         )
