@@ -142,6 +142,21 @@ def test_generic_loader_says_when_data_in_g_claims_to_be_m_per_s2(tmp_path):
     assert load_generic(root)[0].acc[0, 2] == pytest.approx(9.80665)
 
 
+def test_an_npz_whose_stamps_disagree_with_the_index_rate_is_refused(tmp_path):
+    from har_kd_ros.recording import Recording, save_npz
+
+    root = tmp_path / "npz"
+    root.mkdir()
+    t = np.arange(300) / 100.0  # stamped at 100 Hz
+    acc = np.column_stack([np.sin(t), np.cos(t), np.full_like(t, 9.8)])
+    save_npz(Recording("s1", "1", "walking", acc, t), root / "a.npz")
+    (root / "index.csv").write_text("file,subject,trial,label,rate_hz\na.npz,s1,1,walking,50\n")
+    with pytest.raises(DatasetError, match=r"index\.csv:2: rate_hz 50 but a\.npz is stamped at 100 Hz"):
+        load_generic(root)
+    (root / "index.csv").write_text("file,subject,trial,label,rate_hz\na.npz,s1,1,walking,100\n")
+    assert load_generic(root)[0].acc_rate_hz == pytest.approx(100.0)
+
+
 def test_generic_loader_errors(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(DatasetError, match="index.csv or \\*.npz"):

@@ -1,7 +1,7 @@
 """The generic format a user can produce from anything: a folder of NPZ or CSV recordings.
 
 Layout (docs/data.md, "Portable formats"): ``<root>/index.csv`` with columns ``file, subject, trial, label``
-and optionally ``rate_hz`` (for CSVs without a ``t`` column), ``gravity`` (included/removed) and
+and optionally ``rate_hz`` (for CSVs without a ``t`` column; checked against an NPZ's stamps), ``gravity`` (included/removed) and
 ``location``; each ``file`` is a portable NPZ or CSV recording relative to the root. Without an
 index, every ``*.npz`` in the folder is read with the metadata it carries.
 """
@@ -44,14 +44,19 @@ def load_generic(root: str | Path) -> list[Recording]:
             meta["gravity"] = row["gravity"]
         if row.get("location"):
             meta["location"] = row["location"]
+        try:
+            rate = float(row["rate_hz"]) if row.get("rate_hz") else None
+        except ValueError:
+            raise DatasetError(f"{index}:{line}: rate_hz {row['rate_hz']!r} is not a number") from None
         if path.suffix.lower() == ".csv":
-            try:
-                rate = float(row["rate_hz"]) if row.get("rate_hz") else None
-            except ValueError:
-                raise DatasetError(f"{index}:{line}: rate_hz {row['rate_hz']!r} is not a number") from None
             rec = _wrap(lambda p, r=rate, m=meta: load_csv(p, rate_hz=r, source="generic", **m), path)
         elif path.suffix.lower() == ".npz":
             rec = _wrap(load_npz, path).with_(**meta)
+            # an NPZ carries its stamps: a declared rate must agree with them, not override them
+            if rate is not None and abs(rec.acc_rate_hz - rate) > 0.05 * rate:
+                raise DatasetError(
+                    f"{index}:{line}: rate_hz {rate:g} but {row['file']} is stamped at {rec.acc_rate_hz:.3g} Hz"
+                )
         else:
             raise DatasetError(f"{index}:{line}: file {row['file']!r} is neither .csv nor .npz")
         recordings.append(_check_units(rec.validate(str(path)), path))
