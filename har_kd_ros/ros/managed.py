@@ -2,8 +2,8 @@
 
 A node says what each step does: ``configure()`` loads and checks its model (raising the node's
 expected errors), ``activate()`` creates its publishers, subscriptions, timers and threads,
-``deactivate()`` stops the threads it started (the entities ``activate()`` created are destroyed
-here, whatever they are), ``cleanup()`` lets the model go. With ``autostart`` (the default) the
+``deactivate()`` stops the threads it started (every publisher, subscription and timer made
+since activation began, by activate or later, is destroyed here), ``cleanup()`` lets the model go. With ``autostart`` (the default) the
 node configures and activates itself at start, so console and launch use see an ordinary node
 and a configure error is one line and exit code 1; with ``autostart:=false`` it waits for
 ``ros2 lifecycle set <node> configure`` (or a lifecycle manager) like any managed node.
@@ -33,7 +33,7 @@ class ManagedNode(LifecycleNode):
         ).value
         self.transition_error: Exception | None = None
         self.active = False
-        self._owned: list[object] = []
+        self._before_activation: list[object] = []  # the entities there were: the rest goes on stop
 
     # -- what a node fills in ---------------------------------------------------------------------
     def configure(self) -> None:
@@ -43,7 +43,7 @@ class ManagedNode(LifecycleNode):
         """Create publishers, subscriptions, timers and threads."""
 
     def deactivate(self) -> None:
-        """Stop the threads ``activate`` started (its ROS entities go by themselves)."""
+        """Stop the threads ``activate`` started (the ROS entities go by themselves)."""
 
     def cleanup(self) -> None:
         """Let the model go."""
@@ -67,9 +67,9 @@ class ManagedNode(LifecycleNode):
         try:
             self.activate()
         except Exception as exc:
-            self._destroy([e for e in self._entities() if e not in before])
+            self._destroy_made_since(before)
             return self._failed("activate", exc, TransitionCallbackReturn.ERROR)
-        self._owned = [e for e in self._entities() if e not in before]
+        self._before_activation = before
         self.active = True
         return super().on_activate(state)
 
@@ -99,16 +99,15 @@ class ManagedNode(LifecycleNode):
         super().destroy_node()
 
     def stop(self) -> None:
-        """Deactivate's work, also what run_node calls on exit: idempotent."""
+        """Deactivate's work, also done by destroy_node (so on every exit): idempotent."""
         if not self.active:
             return
         self.active = False
         self.deactivate()
-        self._destroy(self._owned)
-        self._owned = []
+        self._destroy_made_since(self._before_activation)
 
-    def _destroy(self, entities: list[object]) -> None:
-        for entity in entities:
+    def _destroy_made_since(self, before: list[object]) -> None:
+        for entity in [e for e in self._entities() if e not in before]:
             if isinstance(entity, Publisher):
                 self.destroy_publisher(entity)
             elif isinstance(entity, Subscription):

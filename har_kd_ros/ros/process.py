@@ -87,9 +87,7 @@ def _clean_up(node: Node | None) -> None:
     """Threads end and handles go; on a context a signal shut down, rcl may refuse some of it."""
     try:
         if node is not None:
-            if hasattr(node, "stop"):
-                node.stop()
-            node.destroy_node()
+            node.destroy_node()  # a managed node deactivates first (har_kd_ros.ros.managed)
     except Exception:
         if not _stopping():
             raise

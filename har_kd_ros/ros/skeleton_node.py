@@ -199,9 +199,7 @@ class SkeletonNode(ManagedNode):
         self._stop = True
         self._wake.set()
         self._worker.join(timeout=2.0)
-        if self.image_subscription is not None:  # replaced while active, so not among activate's own
-            self.destroy_subscription(self.image_subscription)
-            self.image_subscription = None
+        self.image_subscription = None  # destroyed with the rest of what activation made
 
     def diagnostics_values(self) -> dict[str, object]:
         return {
