@@ -21,9 +21,9 @@ def read_matrix(path: Path, variable: str) -> np.ndarray:
     """``variable`` of the ``.mat`` at ``path`` as float64, in MATLAB's own index order."""
     with open(path, "rb") as f:
         head = f.read(520)
-    array = _read_hdf5(path, variable) if HDF5_SIGNATURE in head[:8] or HDF5_SIGNATURE in head[512:520] else None
-    if array is None:
-        array = _read_v5(path, variable)
+    # HDF5 at the start, or after MATLAB's 512-byte header block (save -v7.3)
+    hdf5 = HDF5_SIGNATURE in (head[:8], head[512:520])
+    array = _read_hdf5(path, variable) if hdf5 else _read_v5(path, variable)
     return _real_matrix(path, variable, array)
 
 

@@ -23,8 +23,8 @@ from har_kd_ros.skeleton import BERKELEY_MHAD_JOINTS
 from training.data.loaders import DatasetError
 from training.data.loaders.bvh import BVHError, read_bvh
 from training.data.skeleton_check import check_skeleton
+from training.data.units import GRAVITY, MS2_MEDIAN, looks_like_g, median_magnitude
 
-GRAVITY = 9.80665
 ACTIONS: tuple[str, ...] = (
     "jumping_in_place", "jumping_jacks", "bending", "punching", "waving_two_hands", "waving_one_hand",
     "clapping", "throwing", "sit_down_stand_up", "sit_down", "stand_up",
@@ -55,10 +55,10 @@ def read_shimmer_table(path: Path) -> tuple[np.ndarray, np.ndarray]:
 def acc_scale(folder: Path, tables: list[np.ndarray]) -> float:
     """One unit for a whole sensor, from the median |acc| of all its samples (gravity included):
     one vigorous trial in g reads 2 and more, but the sensor's samples together read about 1."""
-    magnitude = float(np.median(np.linalg.norm(np.concatenate(tables), axis=1)))
-    if 0.5 <= magnitude <= 2.0:
+    magnitude = median_magnitude(np.concatenate(tables))
+    if looks_like_g(magnitude):
         return GRAVITY
-    if 5.0 <= magnitude <= 20.0:
+    if MS2_MEDIAN[0] <= magnitude <= MS2_MEDIAN[1]:
         return 1.0
     raise DatasetError(f"{folder}: median |acc| {magnitude:.3g} is neither ~1 g nor ~9.8 m/s^2 (raw ADC counts?)")
 

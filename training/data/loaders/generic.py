@@ -11,10 +11,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import numpy as np
-
 from har_kd_ros.recording import Recording, RecordingError, load_csv, load_npz
 from training.data.loaders import DatasetError
+from training.data.units import GRAVITY, looks_like_g, median_magnitude
 
 REQUIRED = ("file", "subject", "trial", "label")
 
@@ -68,11 +67,11 @@ def _check_units(rec: Recording, path: Path) -> Recording:
     magnitude near 1 is a file in g that says m/s^2, and every image the student saw would be a
     tenth of what the robot shows it."""
     if rec.gravity == "included":
-        median = float(np.median(np.linalg.norm(rec.acc, axis=1)))
-        if 0.5 <= median <= 2.0:
+        median = median_magnitude(rec.acc)
+        if looks_like_g(median):
             raise DatasetError(
                 f"{path}: median |acc| is {median:.2f}, which looks like g with gravity included; "
-                f"expected m/s^2 (about 9.8): multiply by 9.80665"
+                f"expected m/s^2 (about 9.8): multiply by {GRAVITY}"
             )
     return rec
 

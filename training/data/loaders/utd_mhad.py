@@ -21,8 +21,8 @@ from har_kd_ros.skeleton import KINECT_V1_JOINTS
 from training.data.loaders import DatasetError
 from training.data.matfile import read_matrix
 from training.data.skeleton_check import check_skeleton
+from training.data.units import GRAVITY
 
-GRAVITY = 9.80665
 IMU_RATE_HZ = 50.0
 SKELETON_RATE_HZ = 30.0
 KNOWN_CORRUPT = frozenset({"a8_s1_t4", "a23_s6_t4", "a27_s8_t4"})
