@@ -110,10 +110,18 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_experiments(args: argparse.Namespace) -> int:
-    from training.experiments import run_suite
+    from training.experiments import dataset_config, run_suite
 
+    data = [f"dataset.name={args.dataset}"] if args.dataset else []
+    data += [f"dataset.root={args.root}"] if args.root else []
+    dataset_given = bool(data or args.config)
+    data += list(args.set)  # every run of the suite
+    suite = args.suite or ("baselines" if dataset_given else "synthetic")
+    config = dataset_config(args.dataset, args.config) if suite == "baselines" else (args.config or None)
+    if suite != "baselines" and data:
+        raise ValueError(f"suite {suite}: runs its own datasets; --dataset and --root go with --suite baselines")
     run_suite(
-        args.suite,
+        suite,
         args.seeds,
         args.out,
         args.only or None,
@@ -121,6 +129,9 @@ def cmd_experiments(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         fresh=args.fresh,
         folds=args.folds,
+        loso=args.loso,
+        data=data,
+        config=config,
     )
     return 0
 
@@ -178,7 +189,17 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("experiments", help="run an experiment suite (all methods x seeds) -> JSON + markdown table")
-    p.add_argument("--suite", default="synthetic", help="synthetic | basic_motions | watch")
+    p.add_argument(
+        "--suite",
+        default=None,
+        help="synthetic | basic_motions | watch | baselines (GAF student vs MiniRocket and a 1-D CNN on any "
+        "dataset; the default with --dataset, --root or --config, else synthetic)",
+    )
+    p.add_argument("--dataset", default=None, help=f"{DATASET_HELP} (suite baselines)")
+    p.add_argument("--root", default=None, help="dataset folder (suite baselines)")
+    p.add_argument(
+        "--config", default=None, help="config the baselines run (default: the dataset's own, else generic.yaml)"
+    )
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     p.add_argument("--only", nargs="*", default=[], help="variant names to run; others keep their results")
     p.add_argument("--fresh", action="store_true", help="train again even where a run of the same config finished")
@@ -187,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--folds", type=int, default=0, help="k >= 2: every fold of a subject-grouped k-fold (kfold_<k>_<i>)"
     )
+    p.add_argument("--loso", action="store_true", help="every leave-one-subject-out fold (loso_<subject>)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override for every run")
     p.add_argument("--no-cache", action="store_true")
     p.set_defaults(func=cmd_experiments)
 

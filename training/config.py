@@ -21,6 +21,7 @@ from har_kd_ros import gaf
 from har_kd_ros.channels import SENSORS
 from har_kd_ros.errors import first_line
 from har_kd_ros.window import check_rate_window_hop
+from training.auto_settings import AUTO, AUTO_KEYS, auto_keys, is_auto
 from training.data.augment import AXES
 from training.data.datasets import DATASETS, check_options
 from training.data.protocols import PROTOCOLS, get_protocol
@@ -318,11 +319,14 @@ def _check(config: dict[str, Any], defaults: dict[str, Any], where: str) -> None
             if tuple(path.split(".")) not in FREE_FORM:
                 _check(value, default, path)
             continue
+        if path in AUTO_KEYS and is_auto(value):  # resolved from the data (training/auto_settings.py)
+            continue
         value, expected = like_default(value, default)
         if expected is None and path in RULES:
             test, rule = RULES[path]
             expected = None if test(value) else rule
         if expected is not None:
+            expected += f" or {AUTO!r} (from the data)" if path in AUTO_KEYS else ""
             raise ConfigError(f"config key '{path}': expected {expected}, got {value!r}")
         config[key] = value
 
@@ -330,8 +334,10 @@ def _check(config: dict[str, Any], defaults: dict[str, Any], where: str) -> None
 def _check_together(config: dict[str, Any]) -> None:
     """Rules that tie entries to each other."""
     w = config["window"]
+    auto = auto_keys(config)  # checked together once the data has resolved them
     try:
-        check_rate_window_hop(w["rate_hz"], w["window_samples"], w["hop_samples"])
+        if not {"window.rate_hz", "window.window_samples", "window.hop_samples"} & set(auto):
+            check_rate_window_hop(w["rate_hz"], w["window_samples"], w["hop_samples"])
     except ValueError as exc:  # "<name>: expected ..., got ..."
         name, _, problem = str(exc).partition(": ")
         raise ConfigError(f"config key 'window.{name}': {problem}") from None
@@ -340,7 +346,10 @@ def _check_together(config: dict[str, Any]) -> None:
         ds["options"] = check_options(ds["name"], ds["options"])
     except ValueError as exc:
         raise ConfigError(f"config key 'dataset.options': {exc}") from None
-    if config["gaf"]["image_size"] > config["window"]["window_samples"]:
+    if (
+        not {"window.window_samples", "gaf.image_size"} & set(auto)
+        and config["gaf"]["image_size"] > config["window"]["window_samples"]
+    ):
         raise ConfigError(
             f"config key 'gaf.image_size': expected <= window.window_samples "
             f"({config['window']['window_samples']}), got {config['gaf']['image_size']}"

@@ -100,11 +100,53 @@ def _watch() -> list[Variant]:
     ]
 
 
+def _baselines(config: str) -> list[Variant]:
+    """Any dataset: the GAF student against the classical baselines on the same windows and folds."""
+    acc = ("window.sensors=[acc]",)
+    return [
+        Variant("gaf_student", config, (), "GAF edge student, the config's channels"),
+        Variant("gaf_student_acc", config, acc, "GAF edge student, accelerometer only"),
+        Variant("cnn1d", config, ("student.arch=cnn1d",), "raw-series 1-D CNN (baseline)"),
+        Variant("minirocket", config, ("method=minirocket",), "MiniRocket (baseline)"),
+    ]
+
+
 SUITES = {
     "synthetic": _synthetic,
     "basic_motions": _basic_motions,
     "watch": _watch,
+    "baselines": _baselines,  # needs a dataset (--dataset/--root or --config)
 }
+
+
+def dataset_config(dataset: str | None, config: str | None) -> str:
+    """The config a dataset's suite runs: ``config`` if given, else the dataset's own
+    (training/configs/<dataset>.yaml), else the defaults' watch recipe with the data's settings."""
+    if config:
+        return str(Path(config).resolve())
+    shipped = CONFIG_DIR / f"{dataset}.yaml"
+    return shipped.name if shipped.is_file() else "generic.yaml"
+
+
+def variants_of(suite: str, config: str | None = None) -> list[Variant]:
+    if suite not in SUITES:
+        raise ValueError(f"suite: expected one of {sorted(SUITES)}, got {suite!r}")
+    if suite == "baselines":
+        if config is None:
+            raise ValueError("suite baselines: expected a dataset (--dataset and --root) or --config")
+        return _baselines(config)
+    if config is not None:
+        raise ValueError(
+            f"suite {suite}: runs its own configs; --dataset, --root and --config go with --suite baselines"
+        )
+    return SUITES[suite]()
+
+
+def subjects_of(config_path: str, overrides: list[str], cache: bool) -> list[str]:
+    """The dataset's subjects, for leave-one-subject-out over all of them."""
+    from training.prepare import load_recordings
+
+    return sorted({r.subject for r in load_recordings(load_config(CONFIG_DIR / config_path, overrides), cache)})
 
 
 def _stats(values: list[float]) -> tuple[float, float]:
@@ -119,7 +161,8 @@ def _run_one(config_path: str, overrides: list[str], cache: bool, reuse: bool = 
     With ``reuse`` a completed run of the same config is read back instead of trained again; with
     ``transfer`` the student is exported into its run folder and scored zero-shot on BasicMotions.
     """
-    from training.pipeline import finished_run, run, student_run_dir
+    from training.pipeline import run
+    from training.run_dirs import finished_run, student_run_dir
 
     config = load_config(CONFIG_DIR / config_path, overrides)
     if transfer:
@@ -165,6 +208,9 @@ def run_suite(
     jobs: int = 1,
     fresh: bool = False,
     folds: int = 0,
+    loso: bool = False,
+    data: list[str] = (),
+    config: str | None = None,
 ) -> dict:
     """Run the suite's variants x seeds (x folds); ``jobs`` > 1 runs that many single-threaded
     processes. With ``folds`` = k every variant runs on every fold of the subject-grouped k-fold
@@ -175,12 +221,16 @@ def run_suite(
     each other down by orders of magnitude. Teachers are trained first (once per seed and kind),
     so the students that share them never race to train the same one. Completed runs of the same
     config are reused (an interrupted suite continues) unless ``fresh``.
-    """
-    from training.pipeline import teachers_needed
 
-    if suite not in SUITES:
-        raise ValueError(f"suite: expected one of {sorted(SUITES)}, got {suite!r}")
-    order = [v.name for v in SUITES[suite]()]
+    With ``loso`` every subject of the dataset tests once (``loso_<subject>``). ``data`` are
+    ``dataset.*`` overrides (name, root) applied to every run, and ``config`` the config the
+    ``baselines`` suite runs (:func:`dataset_config`).
+    """
+    from training.methods import teachers_needed
+    from training.run_dirs import data_identity
+
+    all_variants = variants_of(suite, config)
+    order = [v.name for v in all_variants]
     unknown = sorted(set(only or ()) - set(order))
     if unknown:
         raise ValueError(f"only: {unknown} are not variants of the {suite} suite (it has {order})")
@@ -188,18 +238,31 @@ def run_suite(
         raise ValueError(f"jobs: expected >= 1, got {jobs}")
     if folds == 1 or folds < 0:
         raise ValueError(f"folds: expected 0 (the configs' protocol) or k >= 2, got {folds}")
-    protocols = [f"kfold_{folds}_{i}" for i in range(folds)] if folds else [None]
-    variants = [v for v in SUITES[suite]() if not only or v.name in only]
+    if folds and loso:
+        raise ValueError("folds and loso: expected one protocol family, got both")
+    data = list(data)
+    if loso:
+        subjects = subjects_of(all_variants[0].config, data, cache)
+        if len(subjects) < 2:
+            raise ValueError(f"loso: expected at least 2 subjects, the dataset has {subjects}")
+        protocols = [f"loso_{s}" for s in subjects]
+    else:
+        protocols = [f"kfold_{folds}_{i}" for i in range(folds)] if folds else [None]
+    variants = [v for v in all_variants if not only or v.name in only]
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    json_path = out / (f"{suite}_kfold{folds}.json" if folds else f"{suite}.json")
+    stem = suite
+    if suite == "baselines":
+        stem += "_" + data_identity(load_config(CONFIG_DIR / all_variants[0].config, data))
+    stem += f"_kfold{folds}" if folds else "_loso" if loso else ""
+    json_path = out / f"{stem}.json"
     previous = json.loads(json_path.read_text()) if json_path.is_file() else {}
     rows = {r["name"]: r for r in previous.get("variants", [])}
     threads = 1 if jobs > 1 else 2
 
     def overrides(v: Variant, seed: int, protocol: str | None) -> list[str]:
         fold = [f"dataset.protocol={protocol}"] if protocol else []
-        return [*v.overrides, *fold, f"seed={seed}", f"out={out / 'runs'}", f"name={v.name}", "progress=false",
+        return [*data, *v.overrides, *fold, f"seed={seed}", f"out={out / 'runs'}", f"name={v.name}", "progress=false",
                 f"optim.threads={threads}"]  # fmt: skip
 
     runs_of = [(seed, protocol) for protocol in protocols for seed in seeds]
@@ -249,6 +312,7 @@ def run_suite(
                 "suite": suite,
                 "seeds": seeds,
                 "folds": folds,
+                "protocols": [p for p in protocols if p],
                 "variants": sorted(rows.values(), key=lambda r: order.index(r["name"])),
             }
             json_path.write_text(json.dumps(doc, indent=2) + "\n")

@@ -15,7 +15,10 @@ from har_kd_ros.channels import ACC_CHANNELS, UNITS, uses_gyro
 from har_kd_ros.classifier import StudentClassifier, TeacherClassifier
 from har_kd_ros.model_card import ModelCard
 from har_kd_ros.skeleton import CANONICAL_JOINTS
+from training.engine.run import git_commit, now_iso
 from training.models.students import LogitsOnly
+from training.prepare import Prepared, gaf_value_range, student_channels
+from training.teachers import teacher_split
 
 INPUT_NAME = "gaf"
 OUTPUT_NAME = "logits"
@@ -181,3 +184,112 @@ def export_teacher(
             raise RuntimeError(f"{out_path}: ONNX outputs differ from torch by {diff:.2e} (> 1e-04)")
         card = _record(card, out_path, onnx_parity_max_abs_diff=diff)
     return card
+
+
+# what a training run exports: its model, the card's facts from the run, and the INT8 variant
+
+
+def provenance(config: dict[str, Any], result: dict, command: str | None) -> dict[str, Any]:
+    """What a card records of the run that made its model: data, method, command, commit, metrics."""
+    metrics = {
+        "val_accuracy": result["val_accuracy"],
+        "test_accuracy": result["test"]["accuracy"],
+        "test_macro_f1": result["test"]["macro_f1"],
+        "n_train": result["n_train"],
+        "n_test": result["n_test"],
+    }
+    if config["method"] != "teacher":
+        metrics["teacher_test_accuracy"] = result.get("teacher_test_accuracy", {})
+    return {
+        "dataset": config["dataset"]["name"],
+        "protocol": config["dataset"]["protocol"],
+        "method": config["method"],
+        "config": config["name"],
+        "seed": config["seed"],
+        "command": command or "",
+        "date": now_iso(),
+        "git_commit": git_commit(),
+        "metrics": metrics,
+    }
+
+
+def export_run_student(
+    config: dict[str, Any], model: torch.nn.Module, prepared: Prepared, result: dict, command: str | None
+):
+    g = config["gaf"]
+    out = Path(config["export"])
+    channels = student_channels(config)
+    card = export_student(
+        model,
+        out,
+        model_id=f"{out.stem}-{config['student']['arch']}-{config['method']}-{config['dataset']['name']}",
+        labels=prepared.label_names,
+        rate_hz=prepared.spec.rate_hz,
+        window_samples=prepared.spec.window_samples,
+        hop_samples=prepared.spec.hop_samples,
+        image_size=int(g["image_size"]),
+        gaf_method=g["method"],
+        normalisation=g["normalisation"],
+        value_range=gaf_value_range(config),
+        channels=channels,
+        gravity=prepared.gravity,
+        sensor_location=prepared.sensor_location,
+        architecture=config["student"]["arch"],
+        parity_windows=prepared.raw_imu["test"][:64],
+        provenance=provenance(config, result, command),
+    )
+    if config["int8"]:
+        export_int8(out, card, prepared, config["int8"])
+    return card
+
+
+def export_run_teacher(
+    config: dict[str, Any], model: torch.nn.Module, prepared: Prepared, result: dict, command: str | None
+):
+    """The teacher teacher_node runs: ONNX + a ``skeleton`` card timed like the students' windows."""
+    kind = config["teacher"]["kind"]
+    if kind != "skeleton":
+        raise ValueError(f"export: only skeleton teachers run on the robot (teacher_node), got teacher.kind={kind!r}")
+    out = Path(config["export"])
+    test = teacher_split(prepared.splits["test"], model)
+    spec = prepared.spec
+    card = export_teacher(
+        model,
+        out,
+        model_id=f"{out.stem}-skeleton-teacher-{config['dataset']['name']}",
+        labels=prepared.label_names,
+        rate_hz=spec.rate_hz,
+        window_samples=spec.window_samples,
+        hop_samples=spec.hop_samples,
+        skeleton_frames=spec.skeleton_frames,
+        min_coverage=spec.min_skeleton_coverage,
+        body_frame=spec.body_frame,
+        root_relative=spec.root_relative,
+        parity_windows=test["skeleton"][:64].numpy(),
+        provenance=provenance(config, result, command),
+    )
+    return card
+
+
+def export_int8(fp32_path: Path, card, prepared: Prepared, mode: str) -> Path:
+    """``<stem>_int8.onnx`` + card, calibrated on training windows; the card records the accuracy delta."""
+    from training.quantize import quantize_int8
+
+    fp32 = StudentClassifier(fp32_path)
+    calibration = fp32.encode(prepared.raw_imu["train"][:: max(1, len(prepared.raw_imu["train"]) // 1024)])
+    out = fp32_path.with_name(fp32_path.stem + "_int8.onnx")
+    quantize_int8(fp32_path, out, calibration, card.input_name, mode)
+    test_windows, y = prepared.raw_imu["test"], prepared.splits["test"]["y"].numpy()
+    fp32_acc = float((fp32.probabilities(test_windows).argmax(1) == y).mean())
+    # the INT8 graph has the same input and output: the fp32 card, renamed, describes it
+    int8_card = ModelCard.from_dict({**card.to_dict(), "model_id": card.model_id + "-int8"})
+    int8_card.save(out.with_suffix(".json"))
+    int8_acc = float((StudentClassifier(out).probabilities(test_windows).argmax(1) == y).mean())
+    provenance = {
+        **card.provenance,
+        "int8": {"mode": mode, "quantised_from": fp32_path.name, "fp32_test_accuracy": fp32_acc,
+                 "int8_test_accuracy": int8_acc, "accuracy_delta": int8_acc - fp32_acc},
+    }  # fmt: skip
+    ModelCard.from_dict({**int8_card.to_dict(), "provenance": provenance}).save(out.with_suffix(".json"))
+    print(f"exported {out}: test accuracy {int8_acc:.4f} (fp32 {fp32_acc:.4f}, delta {int8_acc - fp32_acc:+.4f})")
+    return out

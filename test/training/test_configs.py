@@ -20,9 +20,10 @@ from training.config import DEFAULTS, LABEL_SOURCES, METHODS, ConfigError, load_
 from training.data.augment import AXES, augment, crop
 from training.data.datasets import DATASETS
 from training.data.protocols import PROTOCOLS
+from training.methods import build_objective
 from training.models.students import NORMS, STUDENTS, build_student, embedding_dim
 from training.models.teachers import TEACHERS, build_teacher
-from training.pipeline import augment_config, build_objective, channel_scale, gaf_kwargs, student_channels
+from training.prepare import augment_config, channel_scale, gaf_kwargs, student_channels
 
 CONFIGS = sorted(Path("training/configs").rglob("*.yaml"))
 
@@ -51,7 +52,7 @@ def test_an_unknown_key_is_refused(tmp_path):
         ("optim.lr=-1", "'optim.lr': expected > 0, got -1"),
         ("seed=-1", "'seed': expected in [0, 2**32) (numpy's global seed), got -1"),
         ("seed=4294967296", "'seed': expected in [0, 2**32) (numpy's global seed), got 4294967296"),
-        ("window.rate_hz=.nan", "'window.rate_hz': expected a finite number, got nan"),
+        ("window.rate_hz=.nan", "'window.rate_hz': expected a finite number or 'auto' (from the data), got nan"),
         ("dataset.val_fraction=1", "'dataset.val_fraction': expected in [0, 1), got 1"),
         ("dataset.name=utd", "'dataset.name': expected one of 'synthetic', "),
         ("dataset.protocol=cross_view", "'dataset.protocol': expected one of 'cross_subject', "),

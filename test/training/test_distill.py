@@ -17,7 +17,9 @@ from training.engine.objectives import PSKDObjective
 from training.losses.acs import ACSWeights
 from training.models.students import build_student
 from training.models.teachers import build_teacher
-from training.pipeline import attach_teacher, gaf_kwargs, get_teacher, prepare, run, student_channels, teacher_split
+from training.pipeline import run
+from training.prepare import gaf_kwargs, prepare, student_channels
+from training.teachers import attach_teacher, get_teacher, teacher_split
 
 CONFIGS = "training/configs/synthetic"
 K = len(ACTIVITIES)  # the synthetic classes
@@ -108,7 +110,7 @@ def test_teachers_are_trained_once_and_reused(prepared):
     for a, b in zip(model.state_dict().values(), again.state_dict().values(), strict=True):
         assert torch.equal(a, b)
     other = load_config(f"{CONFIGS}/vskd.yaml", [*_overrides(config), "teacher.width=8"])
-    from training.pipeline import teacher_run_dir
+    from training.run_dirs import teacher_run_dir
 
     assert teacher_run_dir(other, "skeleton") != teacher_run_dir(config, "skeleton")
 

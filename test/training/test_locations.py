@@ -40,7 +40,7 @@ def test_a_run_on_utd_mhad_trains_the_wrist_student_on_the_wrist_trials(tmp_path
     from release_writers import write_utd_mhad
 
     from training.config import load_config
-    from training.pipeline import load_recordings
+    from training.prepare import load_recordings
 
     write_utd_mhad(tmp_path, trials=(("a1", "s1", "t1"), ("a3", "s2", "t1"), ("a23", "s2", "t1")))
     config = load_config(None, ["dataset.name=utd_mhad", f"dataset.root={tmp_path}"])

@@ -142,7 +142,7 @@ def test_a_finished_run_is_recognised_only_for_its_own_config(trained):
     from tiny_config import TINY
 
     from training.config import load_config
-    from training.pipeline import finished_run
+    from training.run_dirs import finished_run
 
     out, model = trained
     base = [*TINY, "int8=static", "seed=1", f"export={model}", f"out={out}"]

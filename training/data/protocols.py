@@ -7,6 +7,7 @@ by subject), so the test split is never used for model selection.
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -39,6 +40,9 @@ class Protocol:
     is_test: Callable[[Recording], bool] = lambda r: False
     val_by: str = "subject"  # or "recording"
     test_mask: Callable[[list[Recording]], list[bool]] | None = None
+    # one of many folds (LOSO, k-fold): each fold draws its own validation subjects, so the folds
+    # of one seed do not all validate on the same people
+    fold_of_many: bool = False
 
     def tests(self, recordings: list[Recording]) -> list[bool]:
         if self.test_mask is not None:
@@ -77,7 +81,12 @@ PROTOCOLS: dict[str, Protocol] = {
 def leave_one_subject_out(subject: str) -> Protocol:
     if not subject:
         raise ValueError("protocol: expected loso_<subject>, got no subject after 'loso_'")
-    return Protocol(f"loso_{subject}", f"subject {subject} tests, all others train", lambda r: r.subject == subject)
+    return Protocol(
+        f"loso_{subject}",
+        f"subject {subject} tests, all others train",
+        lambda r: r.subject == subject,
+        fold_of_many=True,
+    )
 
 
 def group_folds(subjects: list[str], k: int) -> dict[str, int]:
@@ -109,7 +118,7 @@ def subject_kfold(k: int, i: int) -> Protocol:
         fold = group_folds([r.subject for r in recordings], k)
         return [fold[r.subject] == i for r in recordings]
 
-    return Protocol(f"kfold_{k}_{i}", f"subject-grouped {k}-fold, fold {i} tests", test_mask=mask)
+    return Protocol(f"kfold_{k}_{i}", f"subject-grouped {k}-fold, fold {i} tests", test_mask=mask, fold_of_many=True)
 
 
 def get_protocol(name: str) -> Protocol:
@@ -138,8 +147,13 @@ def split(recordings: list[Recording], protocol: Protocol, val_fraction: float =
     test = [i for i, t in enumerate(is_test) if t]
     rest = [i for i, t in enumerate(is_test) if not t]
     if not test or not rest:
-        raise ValueError(f"protocol {protocol.name}: split left {len(rest)} train and {len(test)} test recordings")
-    rng = np.random.default_rng(seed)
+        subjects = sorted({r.subject for r in recordings})
+        shown = ", ".join(subjects[:20]) + (f", ... ({len(subjects)} in all)" if len(subjects) > 20 else "")
+        raise ValueError(
+            f"protocol {protocol.name}: split left {len(rest)} train and {len(test)} test recordings "
+            f"({protocol.description}; the dataset's subjects: {shown})"
+        )
+    rng = np.random.default_rng([seed, zlib.crc32(protocol.name.encode())] if protocol.fold_of_many else seed)
     if protocol.val_by == "subject":
         subjects = sorted({recordings[i].subject for i in rest})
         n_val = max(1, round(val_fraction * len(subjects))) if len(subjects) > 1 else 0

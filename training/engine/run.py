@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import subprocess
+from collections import Counter
 from dataclasses import asdict, is_dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,11 +42,13 @@ def now_iso() -> str:
 class RunFolder:
     """Writes config.json, metrics.csv, metrics.json and plots into one directory."""
 
-    def __init__(self, path: str | Path, config: Any, resume: bool = False):
+    def __init__(self, path: str | Path, config: Any, resume: bool = False, resolved: Any = None):
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
         cfg = asdict(config) if is_dataclass(config) else dict(config)
         self.meta = {"config": cfg, "git_commit": git_commit(), "started": now_iso()}
+        if resolved is not None and resolved != cfg:  # the config's ``auto`` entries as the data resolved them
+            self.meta["resolved"] = dict(resolved)
         self._csv_header: list[str] | None = None
         metrics = self.path / "metrics.csv"
         if resume and metrics.is_file():
@@ -91,6 +94,33 @@ class RunFolder:
                     [i, *(f"{v[i]:.6g}" if v.dtype.kind == "f" else int(v[i]) for v in columns.values()),
                      labels[int(split["y"][i])], labels[int(z[i].argmax())], *(f"{q:.5f}" for q in p[i])]
                 )  # fmt: skip
+
+    def write_recordings(self, recordings: list, parts: dict[str, list[int]]) -> None:
+        """``recordings.csv``: every recording of the dataset (the ``recording`` column of the
+        predictions) with its subject, trial, source file and split; and, once the test predictions
+        are written, ``test_recordings.csv``: each test recording's majority vote beside its label."""
+        part_of = {i: part for part, idx in parts.items() for i in idx}
+        with (self.path / "recordings.csv").open("w", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(["recording", "subject", "trial", "label", "location", "split", "source"])
+            for i, r in enumerate(recordings):
+                writer.writerow([i, r.subject, r.trial, r.label or "", r.location, part_of.get(i, ""), r.source])
+        predictions = self.path / "test_predictions.csv"
+        if not predictions.is_file():
+            return
+        windows: dict[int, list[tuple[str, str]]] = {}
+        with predictions.open(newline="") as f:
+            for row in csv.DictReader(f):
+                windows.setdefault(int(row["recording"]), []).append((row["label"], row["predicted"]))
+        with (self.path / "test_recordings.csv").open("w", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(["recording", "subject", "trial", "label", "vote", "windows", "window_accuracy", "source"])
+            for i, pairs in sorted(windows.items()):
+                truth = Counter(t for t, _ in pairs).most_common(1)[0][0]
+                vote = Counter(p for _, p in pairs).most_common(1)[0][0]
+                accuracy = sum(t == p for t, p in pairs) / len(pairs)
+                r = recordings[i]
+                writer.writerow([i, r.subject, r.trial, truth, vote, len(pairs), f"{accuracy:.4f}", r.source])
 
     def plot_curves(self, history: list[dict[str, float]]) -> None:
         import matplotlib

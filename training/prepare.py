@@ -1,0 +1,238 @@
+"""A config and its dataset in, encoded splits out: recordings -> windows -> GAF images + raw windows.
+
+``prepare(config)`` loads the recordings, splits them by the config's protocol (validation carved
+from the training side), cuts every recording into the windows the card will state and encodes
+them as the runtime will; entries set to ``auto`` take their values from the data first
+(:mod:`training.auto_settings`).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import torch
+
+from har_kd_ros.channels import channels_of, sensor_of, uses_gyro
+from har_kd_ros.gaf import gaf
+from training.auto_settings import resolve_auto
+from training.data.augment import AugmentConfig
+from training.data.pairing import WindowSpec, pair_recordings
+from training.data.protocols import get_protocol, split
+from training.engine.loop import Split
+
+
+@dataclass
+class Prepared:
+    """Paired, encoded splits: every tensor in a split is indexed by the same window index."""
+
+    config: dict[str, Any]  # the run's config with its ``auto`` entries resolved from the data
+    label_names: tuple[str, ...]
+    spec: WindowSpec
+    splits: dict[str, Split]
+    raw_imu: dict[str, np.ndarray]  # (N, C, W) windows of the card's channels (export parity, baselines)
+    gravity: str = "included"  # the training recordings' convention (the card states it)
+    sensor_location: str = "right_wrist"  # where they were worn
+    teacher: Any = None  # the exported teacher named by teacher.model (loaded once), if any
+    # its logits and embedding on the train split when it labelled the windows (dataset.labels:
+    # teacher), so distillation does not run it over them a second time
+    teacher_train_outputs: tuple[np.ndarray, np.ndarray | None] | None = None
+    recordings: list = field(default_factory=list)  # the whole dataset (the splits' ``recording`` indexes it)
+    parts: dict[str, list[int]] = field(default_factory=dict)  # which recordings train, validate and test
+
+
+def label_names_of(config: dict[str, Any], recordings: list) -> tuple[str, ...]:
+    if config["dataset"]["name"] == "synthetic":
+        from training.data.synthetic import ACTIVITIES
+
+        return ACTIVITIES
+    names = set()
+    for r in recordings:
+        names.update([r.label] if r.label else [s.label for s in r.segments])
+    return tuple(sorted(names))
+
+
+def load_recordings(config: dict[str, Any], cache: bool = True) -> list:
+    from training.data.datasets import load_dataset
+    from training.data.locations import select_by_location
+
+    ds = config["dataset"]
+    options = dict(ds["options"])
+    if ds["name"] == "synthetic":
+        options.setdefault("seed", config["seed"])
+    recordings, note = select_by_location(load_dataset(ds["name"], ds["root"], cache=cache, **options), ds["locations"])
+    if note:
+        print(note, file=sys.stderr)
+    return recordings
+
+
+def student_channels(config: dict[str, Any]) -> tuple[str, ...]:
+    return channels_of(config["window"]["sensors"])
+
+
+def channel_scale(config: dict[str, Any]) -> tuple[float, ...]:
+    """Each channel's sensor range: ``gaf.range`` m/s^2 or ``gaf.gyro_range`` rad/s."""
+    g = config["gaf"]
+    return tuple(float(g["range"] if sensor_of(c) == "acc" else g["gyro_range"]) for c in student_channels(config))
+
+
+def gaf_value_range(config: dict[str, Any]) -> Any:
+    """The card's ``value_range`` for fixed normalisation (none for per-window): +-range for an
+    accelerometer student, one pair per channel where gyroscope channels have their own range."""
+    if config["gaf"]["normalisation"] != "fixed":
+        return None
+    scale = channel_scale(config)
+    if not uses_gyro(student_channels(config)):
+        return (-scale[0], scale[0])
+    return tuple((-s, s) for s in scale)
+
+
+def gaf_kwargs(config: dict[str, Any]) -> dict[str, Any]:
+    """:func:`har_kd_ros.gaf.gaf`'s arguments, as the card will state them."""
+    g = config["gaf"]
+    return {
+        "method": g["method"],
+        "image_size": int(g["image_size"]),
+        "normalisation": g["normalisation"],
+        "value_range": gaf_value_range(config),
+    }
+
+
+def augment_config(config: dict[str, Any]) -> AugmentConfig:
+    return AugmentConfig.from_config(config["augment"])
+
+
+def recorded_convention(recordings: list, field: str) -> str:
+    """The one gravity convention (or body location) of the training recordings; a set that mixes
+    gravity conventions is refused (the student would learn two meanings of the same input)."""
+    values = sorted({getattr(r, field) for r in recordings})
+    if field == "gravity" and len(values) > 1:
+        raise ValueError(f"dataset: the training recordings mix gravity conventions {values}; expected one")
+    if field == "location":  # where it was worn: a watch lying on a table says nothing about that
+        from training.data.locations import OFF_BODY
+
+        values = [v for v in values if v not in OFF_BODY] or values
+    return "+".join(values)
+
+
+def onnx_teacher(config: dict[str, Any]):
+    """The exported teacher named by ``teacher.model`` (validated card + graph), or None."""
+    if not config["teacher"]["model"]:
+        return None
+    from har_kd_ros.classifier import TeacherClassifier
+
+    return TeacherClassifier(config["teacher"]["model"])
+
+
+def window_spec(config: dict[str, Any], teacher=None) -> WindowSpec:
+    """The config's windows; an exported teacher dictates how its skeleton windows are cut."""
+    w = config["window"]
+    spec = WindowSpec(
+        rate_hz=float(w["rate_hz"]),
+        window_samples=int(w["window_samples"]),
+        hop_samples=int(w["hop_samples"]),
+        skeleton_frames=int(w["skeleton_frames"]),
+        max_gap_s=float(w["max_gap_s"]),
+        min_skeleton_coverage=float(w["min_skeleton_coverage"]),
+        root_relative=bool(w["root_relative"]),
+        channels=channels_of(w["sensors"]),
+    )
+    if teacher is None:
+        return spec
+    card = teacher.card
+    if abs(card.window_s - spec.window_samples / spec.rate_hz) > 1e-6:
+        raise ValueError(
+            f"teacher.model: {teacher.path} labels {card.window_s:.3f} s windows, the config's windows are "
+            f"{spec.window_samples / spec.rate_hz:.3f} s (window.window_samples / window.rate_hz)"
+        )
+    return replace(
+        spec,
+        skeleton_frames=card.skeleton_frames,
+        min_skeleton_coverage=card.min_coverage,
+        body_frame=card.body_frame,
+        root_relative=card.root_relative,
+    )
+
+
+def onnx_teacher_outputs(teacher, skeleton: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """The exported teacher's logits (N, K) and embedding (N, D; None if it exports none), 512
+    windows at a time."""
+    parts = [teacher.logits_and_embedding(skeleton[i : i + 512]) for i in range(0, len(skeleton), 512)]
+    if not parts:
+        return np.zeros((0, len(teacher.labels)), np.float32), None
+    embedding = None if parts[0][1] is None else np.concatenate([p[1] for p in parts])
+    return np.concatenate([p[0] for p in parts]), embedding
+
+
+def relabel_by_teacher(paired, teacher):
+    """Each window labelled by the teacher's top class; windows it cannot read are dropped. Also
+    returns the teacher's outputs on the kept windows (:func:`onnx_teacher_outputs`)."""
+    paired = paired.subset(np.flatnonzero(paired.skeleton_valid))
+    logits, embedding = onnx_teacher_outputs(teacher, paired.skeleton)
+    return replace(paired, labels=logits.argmax(1).astype(np.int64)), (logits, embedding)
+
+
+def prepare(config: dict[str, Any], cache: bool = True) -> Prepared:
+    recordings = load_recordings(config, cache)
+    teacher = onnx_teacher(config)
+    by_teacher = config["dataset"]["labels"] == "teacher"  # or "recorded" (load_config checked it)
+    if by_teacher and teacher is None:
+        raise ValueError("dataset.labels: 'teacher' needs teacher.model (an exported skeleton teacher .onnx)")
+    labels = teacher.labels if by_teacher else label_names_of(config, recordings)
+    protocol = get_protocol(config["dataset"]["protocol"])
+    sp = split(recordings, protocol, val_fraction=float(config["dataset"]["val_fraction"]), seed=config["seed"])
+    config, notes = resolve_auto(config, recordings, sp.train)
+    for note in notes:
+        print(note, file=sys.stderr)
+    spec = window_spec(config, teacher)
+    encoding = gaf_kwargs(config)
+    margin = augment_config(config).context_samples(spec.window_samples)
+    splits, raw, train_outputs = {}, {}, None
+    for part, idx in (("train", sp.train), ("val", sp.val), ("test", sp.test)):
+        # augmentation reads each training window's neighbourhood; validation and test do not
+        part_spec = replace(spec, context_samples=margin if part == "train" else 0)
+        paired = pair_recordings([recordings[i] for i in idx], part_spec, labels, keep_unlabelled=by_teacher)
+        if by_teacher:
+            paired, outputs = relabel_by_teacher(paired, teacher)
+            train_outputs = outputs if part == "train" else train_outputs
+        if len(paired) == 0:
+            raise ValueError(f"dataset: the {part} split has no labelled windows (protocol {protocol.name})")
+        images = gaf(paired.imu, **encoding)
+        raw[part] = paired.imu
+        splits[part] = {
+            "gaf": torch.from_numpy(np.ascontiguousarray(images, dtype=np.float32)),
+            "imu": torch.from_numpy(paired.imu),
+            "acc": torch.from_numpy(paired.acc),
+            "skeleton": torch.from_numpy(paired.skeleton.astype(np.float32)),
+            "skeleton_valid": torch.from_numpy(paired.skeleton_valid),
+            "y": torch.from_numpy(paired.labels.astype(np.int64)),
+            "window": torch.arange(len(paired)),
+            # the recording each window came from, as an index into the whole dataset
+            "recording": torch.from_numpy(np.asarray(idx, dtype=np.int64)[paired.recording]),
+            "t_start": torch.from_numpy(paired.t_start.astype(np.float64)),
+            "t_end": torch.from_numpy(paired.t_end.astype(np.float64)),
+        }
+        if paired.context is not None:
+            c = paired.context
+            splits[part].update(
+                context=torch.from_numpy(c.data),
+                context_lo=torch.from_numpy(c.lo.astype(np.int64)),
+                context_hi=torch.from_numpy(c.hi.astype(np.int64)),
+                context_pos=torch.from_numpy(c.pos.astype(np.int64)),
+            )
+    train_recordings = [recordings[i] for i in sp.train]
+    return Prepared(
+        config,
+        labels,
+        spec,
+        splits,
+        raw,
+        teacher=teacher,
+        teacher_train_outputs=train_outputs,
+        gravity=recorded_convention(train_recordings, "gravity"),
+        sensor_location=recorded_convention(train_recordings, "location"),
+        recordings=recordings,
+        parts={"train": sp.train, "val": sp.val, "test": sp.test},
+    )

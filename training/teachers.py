@@ -1,0 +1,80 @@
+"""Teachers a student learns from: trained on the training split (or reused from their run folder),
+then frozen, their logits and embeddings attached to every training sample."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import torch
+
+from training.engine.distributed import SINGLE_PROCESS, DistContext
+from training.engine.loop import Split, fit, load_checkpoint, predict, seed_everything
+from training.engine.objectives import SupervisedObjective, teacher_keys
+from training.engine.run import RunFolder
+from training.fit_config import fit_config
+from training.models.teachers import build_teacher
+from training.prepare import Prepared, onnx_teacher_outputs
+from training.run_dirs import teacher_run_dir
+
+
+def teacher_input_valid(split_: Split, model: torch.nn.Module) -> torch.Tensor:
+    """Which samples a teacher can read: those with a tracked skeleton, if it reads skeletons."""
+    if "skeleton" not in model.inputs:
+        return torch.ones_like(split_["y"], dtype=torch.bool)
+    return split_["skeleton_valid"].clone()
+
+
+def teacher_split(split_: Split, model: torch.nn.Module) -> Split:
+    """The samples of ``split_`` a teacher can read (see :func:`teacher_input_valid`)."""
+    keep = teacher_input_valid(split_, model).nonzero().squeeze(1)
+    return {k: v[keep] for k, v in split_.items()}
+
+
+def get_teacher(
+    config: dict[str, Any], prepared: Prepared, kind: str, ctx: DistContext = SINGLE_PROCESS
+) -> tuple[torch.nn.Module, dict]:
+    """A trained teacher of ``kind``: loaded from its run folder, or trained now on the train split."""
+    t = config["teacher"]
+    ctx.barrier()  # every rank decides train-or-load from the same files
+    seed_everything(int(config["seed"]))  # the initial weights are part of the run's seed
+    model = build_teacher(kind, len(prepared.label_names), int(t["width"]), int(t["embedding"]))
+    run_dir = teacher_run_dir(config, kind)
+    metrics = run_dir / "metrics.json"
+    if metrics.is_file() and (run_dir / "best.pt").is_file():
+        return load_checkpoint(model, run_dir / "best.pt"), json.loads(metrics.read_text())
+    data = {part: teacher_split(s, model) for part, s in prepared.splits.items()}
+    run = RunFolder(run_dir, {**config, "method": "teacher", "teacher": {**t, "kind": kind}}) if ctx.is_main else None
+    model, result = fit(SupervisedObjective(model), data, prepared.label_names, fit_config(config, True), run, ctx)
+    if run is not None:
+        run.write_recordings(prepared.recordings, prepared.parts)
+    return model.cpu(), result
+
+
+def attach_teacher(split_: Split, kind: str, model: torch.nn.Module) -> None:
+    """Add the frozen teacher's logits, embedding and validity for every sample of ``split_``."""
+    logits_key, emb_key, valid_key = teacher_keys(kind)
+    valid = teacher_input_valid(split_, model)
+    z, e = predict(model, split_)
+    split_[logits_key] = z.masked_fill(~valid.unsqueeze(1), 0.0)
+    split_[emb_key] = e.masked_fill(~valid.unsqueeze(1), 0.0)
+    split_[valid_key] = valid
+
+
+def attach_onnx_teacher(
+    split_: Split, kind: str, teacher, outputs: tuple[np.ndarray, np.ndarray | None] | None = None
+) -> int:
+    """As :func:`attach_teacher`, from an exported teacher (ONNX Runtime): its ``outputs`` on this
+    split if already computed (:func:`relabel_by_teacher`), else it runs; returns the embedding size."""
+    if not teacher.card.embedding_name:
+        raise ValueError(f"teacher.model: {teacher.path} exports no embedding (card field 'embedding_name')")
+    logits_key, emb_key, valid_key = teacher_keys(kind)
+    valid = split_["skeleton_valid"]
+    logits, embedding = outputs if outputs is not None else onnx_teacher_outputs(teacher, split_["skeleton"].numpy())
+    z = torch.from_numpy(logits).float()
+    e = torch.from_numpy(embedding).float()
+    split_[logits_key] = z.masked_fill(~valid.unsqueeze(1), 0.0)
+    split_[emb_key] = e.masked_fill(~valid.unsqueeze(1), 0.0)
+    split_[valid_key] = valid
+    return int(e.shape[1])
