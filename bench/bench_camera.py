@@ -34,11 +34,11 @@ def _percentiles(ms: list[float]) -> tuple[float, float]:
 def in_process(frames: int = 40) -> list[list[object]]:
     from skimage.data import astronaut
 
-    from har_kd_ros.classifier import TeacherClassifier
-    from har_kd_ros.image import image_to_rgb
-    from har_kd_ros.pose import SolutionsPose
-    from har_kd_ros.recording import load_npz
-    from har_kd_ros.skeleton_window import StreamingSkeletonWindow
+    from har_kd_ros.inference.classifier import TeacherClassifier
+    from har_kd_ros.messages.image import image_to_rgb
+    from har_kd_ros.recordings.recording import load_npz
+    from har_kd_ros.skeleton.pose import SolutionsPose
+    from har_kd_ros.skeleton.window import StreamingSkeletonWindow
 
     rows = []
     photo = astronaut()

@@ -1,4 +1,4 @@
-"""GAF encoding: ours (har_kd_ros.gaf) vs pyts.image.GramianAngularField, one window and batches.
+"""GAF encoding: ours (har_kd_ros.inference.gaf) vs pyts.image.GramianAngularField, one window and batches.
 
 python bench/bench_gaf.py
 """
@@ -10,7 +10,7 @@ import time
 import numpy as np
 from common import report
 
-from har_kd_ros.gaf import gaf
+from har_kd_ros.inference.gaf import gaf
 
 
 def median_us(fn, repeats: int) -> float:

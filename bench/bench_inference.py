@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from common import report
 
-from har_kd_ros.classifier import DEFAULT_MODEL, StudentClassifier
+from har_kd_ros.inference.classifier import DEFAULT_MODEL, StudentClassifier
 
 
 def percentiles(fn, repeats: int = 500) -> tuple[float, float]:

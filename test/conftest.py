@@ -18,6 +18,6 @@ def small_dataset():
 
 @pytest.fixture(scope="session")
 def default_student():
-    from har_kd_ros.classifier import StudentClassifier
+    from har_kd_ros.inference.classifier import StudentClassifier
 
     return StudentClassifier()

@@ -147,7 +147,7 @@ def cmd_transfer(args: argparse.Namespace) -> int:
 
 
 def cmd_demo_recording(args: argparse.Namespace) -> int:
-    from har_kd_ros.recording import save_npz
+    from har_kd_ros.recordings.recording import save_npz
     from training.data.synthetic import MOTION_ACTIVITIES, generate_stream
 
     activities = tuple(args.activities.split(",")) if args.activities else MOTION_ACTIVITIES

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from har_kd_ros.window import check_rate_window_hop
+from har_kd_ros.imu.window import check_rate_window_hop
 
 AUTO = "auto"
 AUTO_KEYS = ("window.rate_hz", "window.window_samples", "window.hop_samples", "window.sensors", "gaf.image_size",

@@ -17,10 +17,10 @@ from typing import Any
 
 import yaml
 
-from har_kd_ros import gaf
-from har_kd_ros.channels import SENSORS
 from har_kd_ros.errors import first_line
-from har_kd_ros.window import check_rate_window_hop
+from har_kd_ros.imu.channels import SENSORS
+from har_kd_ros.imu.window import check_rate_window_hop
+from har_kd_ros.inference import gaf
 from training.auto_settings import AUTO, AUTO_KEYS, auto_keys, is_auto
 from training.data.augment import AXES
 from training.data.datasets import DATASETS, check_options
@@ -165,7 +165,7 @@ _PATH_OR_NULL: Rule = ((lambda v: v is None or (isinstance(v, str) and v != ""))
 # An entry's type is its default's (an int default takes integers only, a float default any
 # finite number); these say what else a value must be. Entries whose default is None have no
 # type of their own: their rule says what they take. The window's rate, length and hop are
-# checked by har_kd_ros.window's own check (_check_together).
+# checked by har_kd_ros.imu.window's own check (_check_together).
 RULES: dict[str, Rule] = {
     # the name is a folder under ``out``: no separators, no "..", no hidden folder
     "name": ((lambda v: _RUN_NAME.fullmatch(v) is not None), "letters, digits, '_', '.' or '-' (a folder name)"),

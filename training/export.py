@@ -11,10 +11,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from har_kd_ros.channels import ACC_CHANNELS, UNITS, uses_gyro
-from har_kd_ros.classifier import StudentClassifier, TeacherClassifier
-from har_kd_ros.model_card import ModelCard
-from har_kd_ros.skeleton import CANONICAL_JOINTS
+from har_kd_ros.imu.channels import ACC_CHANNELS, UNITS, uses_gyro
+from har_kd_ros.inference.classifier import StudentClassifier, TeacherClassifier
+from har_kd_ros.inference.model_card import ModelCard
+from har_kd_ros.skeleton.topology import CANONICAL_JOINTS
 from training.engine.run import git_commit, now_iso
 from training.models.students import LogitsOnly
 from training.prepare import Prepared, gaf_value_range, student_channels

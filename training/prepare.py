@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from har_kd_ros.channels import channels_of, sensor_of, uses_gyro
-from har_kd_ros.gaf import gaf
+from har_kd_ros.imu.channels import channels_of, sensor_of, uses_gyro
+from har_kd_ros.inference.gaf import gaf
 from training.auto_settings import resolve_auto
 from training.data.augment import AugmentConfig
 from training.data.pairing import WindowSpec, pair_recordings
@@ -90,7 +90,7 @@ def gaf_value_range(config: dict[str, Any]) -> Any:
 
 
 def gaf_kwargs(config: dict[str, Any]) -> dict[str, Any]:
-    """:func:`har_kd_ros.gaf.gaf`'s arguments, as the card will state them."""
+    """:func:`har_kd_ros.inference.gaf.gaf`'s arguments, as the card will state them."""
     g = config["gaf"]
     return {
         "method": g["method"],
@@ -121,7 +121,7 @@ def onnx_teacher(config: dict[str, Any]):
     """The exported teacher named by ``teacher.model`` (validated card + graph), or None."""
     if not config["teacher"]["model"]:
         return None
-    from har_kd_ros.classifier import TeacherClassifier
+    from har_kd_ros.inference.classifier import TeacherClassifier
 
     return TeacherClassifier(config["teacher"]["model"])
 

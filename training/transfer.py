@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from har_kd_ros.classifier import StudentClassifier
-from har_kd_ros.smoothing import UNKNOWN, LabelSmoother
+from har_kd_ros.inference.classifier import StudentClassifier
+from har_kd_ros.inference.smoothing import UNKNOWN, LabelSmoother
 from training.data.pairing import WindowSpec, pair_recording
 from training.data.synthetic import GRAVITY, REST_ACTIVITIES
 

@@ -1,7 +1,7 @@
 """activity_echo: print what imu_har (and the camera teacher, if running) publishes, with the
 student-teacher agreement from /diagnostics (ros2 topic echo for machines without ros2cli).
 
-Like the other nodes it reads its messages from their bytes (har_kd_ros.cdr): rclpy's
+Like the other nodes it reads its messages from their bytes (har_kd_ros.messages.cdr): rclpy's
 deserializer crashes on hostile bytes, and a message this tool cannot read is skipped."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from diagnostic_msgs.msg import DiagnosticArray
 from rclpy.node import Node
 from std_msgs.msg import String
 
-from har_kd_ros.cdr import read_classification, read_diagnostic_array, read_string
+from har_kd_ros.messages.cdr import read_classification, read_diagnostic_array, read_string
 from har_kd_ros.ros import convert
 from har_kd_ros.ros.process import run_node
 

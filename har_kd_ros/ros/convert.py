@@ -13,8 +13,8 @@ from sensor_msgs.msg import Imu, PointCloud2, PointField
 from std_msgs.msg import ColorRGBA
 from visualization_msgs.msg import Marker, MarkerArray
 
-from har_kd_ros.cdr import RawDiagnosticStatus, write_diagnostic_array
-from har_kd_ros.pointcloud import POINT_STEP, SKELETON_FIELDS, encode_skeleton
+from har_kd_ros.messages.cdr import RawDiagnosticStatus, write_diagnostic_array
+from har_kd_ros.messages.pointcloud import POINT_STEP, SKELETON_FIELDS, encode_skeleton
 
 try:  # vision_msgs is a ROS package without a PyPI wheel: optional at run time
     from vision_msgs.msg import Classification, LabelInfo, ObjectHypothesis, VisionClass
@@ -91,7 +91,7 @@ def latency_values(
     """Recent latencies summarised for /diagnostics: ``{prefix}_p50``, ``_p99``, ``_max`` (0 before any).
 
     One sort in plain Python: numpy's percentile costs ~0.1 ms per call in Python overhead alone,
-    paid cold once a second by every node (it was half of imu_har's /diagnostics cost)."""
+    paid cold once a second by every node: half of what imu_har's /diagnostics would then cost."""
     lat = sorted(latencies_ms) or [0.0]  # sorted(): one atomic copy of a deque another thread fills
     return {
         f"{prefix}_{stat}": f"{lat[-1] if stat == 'max' else percentile(lat, int(stat[1:])):.{digits}f}"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from rclpy.node import Node
 
-from har_kd_ros.classifier import DEFAULT_MODEL
+from har_kd_ros.inference.classifier import DEFAULT_MODEL
 from har_kd_ros.ros.params import declare
 
 
@@ -63,3 +63,15 @@ def declare_parameters(node: Node) -> HarConfig:
     )  # fmt: skip
     values["wearers"] = [w for w in values["wearers"] if w]
     return HarConfig(**{**values, "model": values["model"] or str(DEFAULT_MODEL)})
+
+
+FLOAT_TUNABLES = ("min_confidence", "smoothing_alpha", "hysteresis", "min_agreement")
+
+
+def tunable_problem(changes: list[tuple[str, object]]) -> str | None:
+    """Why a parameter change is refused, or None: the tunable floats take floats only (an
+    integer would pass the descriptor's range and then be stored as another type)."""
+    for name, value in changes:
+        if name in FLOAT_TUNABLES and not isinstance(value, float):
+            return f"{name}: expected a float"
+    return None

@@ -1,5 +1,5 @@
 """Takes serialized IMU messages from DDS on its own thread, in batches, waking per message only
-when a window is about to complete (har_kd_ros.receive_plan says when).
+when a window is about to complete (har_kd_ros.imu.receive_plan says when).
 
 An executor wakes a Python thread for every message. Here the subscriptions are not the
 executor's: this thread sleeps while DDS queues the samples, then takes all of them, and waits

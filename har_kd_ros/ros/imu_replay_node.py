@@ -24,8 +24,8 @@ from rclpy.node import Node
 from rclpy.qos import QoSProfile, ReliabilityPolicy
 from sensor_msgs.msg import Imu, PointCloud2
 
-from har_kd_ros.bag import is_bag, read_imu
-from har_kd_ros.recording import Recording, RecordingError, load_recording
+from har_kd_ros.recordings.bag import is_bag, read_imu
+from har_kd_ros.recordings.recording import Recording, RecordingError, load_recording
 from har_kd_ros.ros import convert
 from har_kd_ros.ros.process import run_node
 

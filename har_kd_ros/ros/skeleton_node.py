@@ -27,15 +27,15 @@ from rclpy.qos import QoSProfile, ReliabilityPolicy, qos_profile_sensor_data
 from sensor_msgs.msg import CompressedImage, Image, PointCloud2
 from visualization_msgs.msg import MarkerArray
 
-from har_kd_ros.cdr import RawCompressedImage, read_compressed_image, read_image
-from har_kd_ros.image import compressed_to_rgb, image_to_rgb
-from har_kd_ros.pose import BACKENDS, PoseError, make_pose_estimator
+from har_kd_ros.messages.cdr import RawCompressedImage, read_compressed_image, read_image
+from har_kd_ros.messages.image import compressed_to_rgb, image_to_rgb
 from har_kd_ros.ros import convert
 from har_kd_ros.ros.managed import ManagedNode, autostarted
 from har_kd_ros.ros.params import declare
 from har_kd_ros.ros.process import name_os_thread, run_node
 from har_kd_ros.ros.qos_match import matching_reliability
-from har_kd_ros.skeleton import MEDIAPIPE_POSE
+from har_kd_ros.skeleton.pose import BACKENDS, PoseError, make_pose_estimator
+from har_kd_ros.skeleton.topology import MEDIAPIPE_POSE
 
 MATCH_PERIOD_S = 0.25  # how often auto reliability looks at the image publishers (a graph query)
 IMAGE_QUEUE_DEPTH = 2  # DDS may hold a second frame while the callback takes one; the slot keeps the newest
@@ -96,7 +96,7 @@ class SkeletonNode(ManagedNode):
         if p["image_reliability"] == "auto":
             self._match_publishers()
             self.create_timer(MATCH_PERIOD_S, self._match_publishers)  # publishers come and go
-        # raw: the worker reads the bytes (har_kd_ros.cdr), so neither a frame's copy into a Python
+        # raw: the worker reads the bytes (har_kd_ros.messages.cdr), so neither a frame's copy into a Python
         # message nor rclpy's deserializer (which crashes on hostile bytes) is on the way
         self._read = read_compressed_image if p["compressed"] else read_image
 
@@ -121,7 +121,7 @@ class SkeletonNode(ManagedNode):
         qos = QoSProfile(
             depth=IMAGE_QUEUE_DEPTH, reliability=reliability, durability=qos_profile_sensor_data.durability
         )
-        # raw: the worker reads the bytes (har_kd_ros.cdr)
+        # raw: the worker reads the bytes (har_kd_ros.messages.cdr)
         self.image_subscription = self.create_subscription(
             self._image_type, self._image_topic, self._on_image, qos, raw=True
         )

@@ -2,7 +2,7 @@
 
 Subscribes ``skeleton`` (sensor_msgs/PointCloud2, one point per landmark in the source
 topology's order, fields x, y, z, visibility), maps the landmarks to the teacher's canonical
-joints, windows them in time exactly as training paired them (har_kd_ros.skeleton_window, the
+joints, windows them in time exactly as training paired them (har_kd_ros.skeleton.window, the
 teacher's card), runs the skeleton teacher with ONNX Runtime and publishes ``teacher/activity``
 (std_msgs/String) and ``teacher/activity/classification`` (vision_msgs/Classification, stamped
 with the end of the window). The teacher costs well under a millisecond per window and runs
@@ -22,16 +22,16 @@ from rclpy.qos import QoSProfile, ReliabilityPolicy, qos_profile_sensor_data
 from sensor_msgs.msg import PointCloud2
 from std_msgs.msg import String
 
-from har_kd_ros.classifier import DEFAULT_TEACHER, ModelLoadError, TeacherClassifier
-from har_kd_ros.model_card import ModelCardError
-from har_kd_ros.pointcloud import read_skeleton_cloud
+from har_kd_ros.inference.classifier import DEFAULT_TEACHER, ModelLoadError, TeacherClassifier
+from har_kd_ros.inference.model_card import ModelCardError
+from har_kd_ros.inference.smoothing import LabelSmoother
+from har_kd_ros.messages.pointcloud import read_skeleton_cloud
 from har_kd_ros.ros import convert
 from har_kd_ros.ros.managed import ManagedNode, autostarted
 from har_kd_ros.ros.params import declare
 from har_kd_ros.ros.process import run_node
-from har_kd_ros.skeleton import TOPOLOGIES
-from har_kd_ros.skeleton_window import SkeletonWindow, StreamingSkeletonWindow
-from har_kd_ros.smoothing import LabelSmoother
+from har_kd_ros.skeleton.topology import TOPOLOGIES
+from har_kd_ros.skeleton.window import SkeletonWindow, StreamingSkeletonWindow
 
 TOPOLOGIES_3D = tuple(name for name, t in TOPOLOGIES.items() if t.dims == 3)
 
@@ -85,7 +85,7 @@ class TeacherNode(ManagedNode):
             reliability=ReliabilityPolicy.BEST_EFFORT,
             durability=qos_profile_sensor_data.durability,
         )
-        # raw: read by har_kd_ros.cdr, because rclpy's deserializer crashes on hostile bytes
+        # raw: read by har_kd_ros.messages.cdr, because rclpy's deserializer crashes on hostile bytes
         self.create_subscription(PointCloud2, "skeleton", self._on_skeleton, qos, raw=True)
         self.malformed = 0
         self.published = 0

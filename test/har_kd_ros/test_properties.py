@@ -10,26 +10,18 @@ from __future__ import annotations
 import itertools
 import json
 import math
-import os
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from property_settings import FAST
 
-from har_kd_ros.classifier import DEFAULT_MODEL, DEFAULT_TEACHER
-from har_kd_ros.gaf import gaf
-from har_kd_ros.model_card import ModelCard, ModelCardError, card_path_for
-from har_kd_ros.window import StreamingWindow, uniform_windows
-
-# derandomize: CI sees the same examples every run (no flaky test); explore more with HYPOTHESIS_EXAMPLES=5000
-FAST = settings(
-    max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "150")),
-    derandomize="HYPOTHESIS_EXAMPLES" not in os.environ,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+from har_kd_ros.imu.window import StreamingWindow, uniform_windows
+from har_kd_ros.inference.classifier import DEFAULT_MODEL, DEFAULT_TEACHER
+from har_kd_ros.inference.gaf import gaf
+from har_kd_ros.inference.model_card import ModelCard, ModelCardError, card_path_for
 
 any_float = st.floats(allow_nan=True, allow_infinity=True, width=64)
 finite = st.floats(allow_nan=False, allow_infinity=False, width=64)

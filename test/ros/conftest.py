@@ -130,7 +130,7 @@ def read_probe(proc: subprocess.Popen, out: Path) -> dict:
 def short_stream(tmp_path_factory):
     """24 s of a held-out synthetic subject: walking, waving, running (8 s each), with
     MediaPipe-ordered skeletons as the camera path sees them."""
-    from har_kd_ros.recording import save_npz
+    from har_kd_ros.recordings.recording import save_npz
     from training.data.synthetic import generate_stream
 
     path = tmp_path_factory.mktemp("rec") / "stream.npz"

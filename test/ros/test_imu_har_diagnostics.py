@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from diagnostic_msgs.msg import DiagnosticStatus
 
-from har_kd_ros.agreement import AgreementStats
+from har_kd_ros.inference.agreement import AgreementStats
 from har_kd_ros.ros.imu_har_diagnostics import agreement_level, agreement_values, classifier_level
 
 OK, WARN, ERROR = DiagnosticStatus.OK, DiagnosticStatus.WARN, DiagnosticStatus.ERROR

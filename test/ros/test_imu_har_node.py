@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from conftest import HELPERS, HERE, read_probe, run_lifecycle, wait_for_line
 
-from har_kd_ros.classifier import DEFAULT_MODEL
-from har_kd_ros.model_card import ModelCard, card_path_for
-from har_kd_ros.recording import load_npz, save_npz
+from har_kd_ros.inference.classifier import DEFAULT_MODEL
+from har_kd_ros.inference.model_card import ModelCard, card_path_for
+from har_kd_ros.recordings.recording import load_npz, save_npz
 
 pytestmark = pytest.mark.ros
 
@@ -79,7 +79,7 @@ REST = {"standing", "sitting", "still", "unknown"}
 def still_watch_stream(tmp_path_factory):
     """A watch lying still (gravity + 0.02 m/s^2 noise) with gravity along each of its six axes in
     turn, then one turning slowly (3 deg/s), 6 s each, with 1 s silences between (a new grid each)."""
-    from har_kd_ros.recording import Recording
+    from har_kd_ros.recordings.recording import Recording
     from training.data.synthetic import GRAVITY
 
     rng = np.random.default_rng(11)

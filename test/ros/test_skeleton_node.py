@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from conftest import HELPERS, run_lifecycle, wait_for_line
 
-from har_kd_ros.skeleton import MEDIAPIPE_POSE
+from har_kd_ros.skeleton.topology import MEDIAPIPE_POSE
 
 pytestmark = pytest.mark.ros
 pytest.importorskip("mediapipe", reason="the camera requirements are not installed")
@@ -195,8 +195,8 @@ def test_a_managed_skeleton_node_subscribes_to_images_only_while_active(procs, i
 
 
 def test_the_tasks_backend_on_a_task_made_from_the_wheel_becomes_a_skeleton_cloud(procs, images, tmp_path):
-    """mediapipe 1.x's only API, on the .task that har_kd_ros.pose_task makes offline."""
-    from har_kd_ros.pose_task import build_pose_task
+    """mediapipe 1.x's only API, on the .task that har_kd_ros.skeleton.pose_task makes offline."""
+    from har_kd_ros.skeleton.pose_task import build_pose_task
 
     task = build_pose_task(tmp_path / "pose_landmarker_full.task")
     record = run_camera(procs, [(images / "astronaut.npy", "rgb8", 5)], f"model_asset_path:={task}")

@@ -9,8 +9,8 @@ import time
 import pytest
 from conftest import HELPERS, read_probe, run_lifecycle, wait_for_line
 
-from har_kd_ros.classifier import DEFAULT_TEACHER, TeacherClassifier
-from har_kd_ros.recording import load_npz
+from har_kd_ros.inference.classifier import DEFAULT_TEACHER, TeacherClassifier
+from har_kd_ros.recordings.recording import load_npz
 
 pytestmark = pytest.mark.ros
 

@@ -1,7 +1,7 @@
 """Serialized messages in any plain-CDR layout, written by the XTypes rules for the tests:
 sensor_msgs/Imu, and vision_msgs/Classification (no wheel, so rclpy cannot serialize it in-process).
 
-Independent of har_kd_ros.cdr (the reader under test) and of rclpy (the tests check it against
+Independent of har_kd_ros.messages.cdr (the reader under test) and of rclpy (the tests check it against
 rclpy's bytes): big or little endian, XCDR1 (doubles aligned to 8) or XCDR2 (to 4).
 """
 

@@ -4,7 +4,7 @@ import numpy as np
 from rosbags.rosbag2 import StoragePlugin, Writer
 from rosbags.typesys import Stores, get_types_from_msg, get_typestore
 
-from har_kd_ros.pointcloud import POINT_STEP, SKELETON_FIELDS, encode_skeleton
+from har_kd_ros.messages.pointcloud import POINT_STEP, SKELETON_FIELDS, encode_skeleton
 from training.data.synthetic import canonical_to_mediapipe
 
 TS = get_typestore(Stores.ROS2_HUMBLE)

@@ -4,7 +4,7 @@ is the identity with every knob at zero."""
 import numpy as np
 import pytest
 
-from har_kd_ros.recording import Recording
+from har_kd_ros.recordings.recording import Recording
 from training.data.augment import AugmentConfig, augment, crop, random_rotations
 from training.data.pairing import WindowSpec, pair_recording
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from har_kd_ros.gaf import gaf
+from har_kd_ros.inference.gaf import gaf
 from training.config import load_config
 from training.data.synthetic import ACTIVITIES
 from training.engine import loop

@@ -27,7 +27,7 @@ def test_utd_mhad_layout_units_and_known_corrupt_skip(tmp_path):
     assert r.skeleton.shape == (60, 20, 3)
     assert next(r for r in recs if r.label == "walk").location == "right_thigh"
     # the documented order read as kinect_v1: head above the hips, the waving hand on the right
-    from har_kd_ros.skeleton import KINECT_V1
+    from har_kd_ros.skeleton.topology import KINECT_V1
 
     head, hips = r.skeleton[:, KINECT_V1.index("head")], r.skeleton[:, KINECT_V1.index("hip_center")]
     assert (head[:, 1] > hips[:, 1] + 0.5).all()
@@ -143,7 +143,7 @@ def test_generic_loader_says_when_data_in_g_claims_to_be_m_per_s2(tmp_path):
 
 
 def test_an_npz_whose_stamps_disagree_with_the_index_rate_is_refused(tmp_path):
-    from har_kd_ros.recording import Recording, save_npz
+    from har_kd_ros.recordings.recording import Recording, save_npz
 
     root = tmp_path / "npz"
     root.mkdir()

@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pytest
 
-from har_kd_ros.skeleton import CANONICAL_JOINTS, COCO_17_JOINTS, to_canonical
+from har_kd_ros.skeleton.topology import CANONICAL_JOINTS, COCO_17_JOINTS, to_canonical
 from training.data.datasets import load_dataset
 from training.data.loaders import DatasetError
 from training.data.loaders.mmact import load_mmact, parse_stamp
@@ -19,7 +19,7 @@ START = dt.datetime(2018, 11, 6, 10, 13, 44, 250000)
 
 def _coco_pixels(canonical: np.ndarray, yaw: float) -> np.ndarray:
     """(T, 17, 2) pixel keypoints of a canonical skeleton seen by a pinhole camera 4 m away."""
-    from har_kd_ros.skeleton import MEDIAPIPE_POSE
+    from har_kd_ros.skeleton.topology import MEDIAPIPE_POSE
 
     world = canonical_to_mediapipe(canonical)  # x right, y down, z away from the camera (metres)
     world = world[:, [MEDIAPIPE_POSE.index(j) for j in COCO_17_JOINTS]]
@@ -111,8 +111,9 @@ def test_keypoints_lift_to_an_upright_planar_body_the_teacher_pairs_with(tmp_pat
 def test_documented_skips_warn(tmp_path):
     write_mmact(tmp_path, subjects=(2,), activities=("walking", "drinking"))
     clip = tmp_path / "Sensor_trimmed" / "acc_watch_clip" / "subject2" / "scene2" / "session1"
-    # second-resolution stamps (no fraction): repeated values, spread evenly over the span
-    rows = [f"20181106_10:13:{44 + i // 50:02d},0.1,9.7,0.2" for i in range(200)]
+    # second-resolution stamps (no fraction): repeated values, spread evenly over the span (8 s,
+    # about the keypoints' 8.9 s)
+    rows = [f"20181106_10:13:{44 + i // 50:02d},0.1,9.7,0.2" for i in range(450)]
     (clip / "drinking.csv").write_text("\n".join(rows) + "\n")
     (clip / "Waving_Wildly.csv").write_text("\n".join(rows) + "\n")  # not an MMAct action
     with pytest.warns(UserWarning) as caught:
@@ -122,7 +123,7 @@ def test_documented_skips_warn(tmp_path):
     assert "['waving_wildly'] are not MMAct names we know" in text
     assert "1 of 3 clips have no cam1 keypoint file" in text
     drinking = next(r for r in recs if r.label == "drinking")
-    np.testing.assert_allclose(np.diff(drinking.acc_t), 3.0 / 199)
+    np.testing.assert_allclose(np.diff(drinking.acc_t), 8.0 / 449)
     assert next(r for r in recs if r.label == "waving_wildly").skeleton is None
     with pytest.warns(UserWarning) as caught:
         assert len(load_mmact(tmp_path, camera="cam3", with_skeleton=False)) == 3

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from watch_export import write_watch_export
 
-from har_kd_ros.model_card import ModelCard
-from har_kd_ros.recording import Recording
+from har_kd_ros.inference.model_card import ModelCard
+from har_kd_ros.recordings.recording import Recording
 from training.auto_settings import resolve_auto
 from training.config import CONFIG_DIR, ConfigError, load_config
 from training.data.protocols import get_protocol, split

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from har_kd_ros.recording import Recording
-from har_kd_ros.window import StreamingWindow
+from har_kd_ros.imu.window import StreamingWindow
+from har_kd_ros.recordings.recording import Recording
 from training.data.pairing import WindowSpec, pair_recording, pair_recordings
 from training.data.protocols import get_protocol, split
 

@@ -10,8 +10,8 @@ import json
 import numpy as np
 import pytest
 
-from har_kd_ros.classifier import StudentClassifier
-from har_kd_ros.model_card import ModelCard
+from har_kd_ros.inference.classifier import StudentClassifier
+from har_kd_ros.inference.model_card import ModelCard
 from training.__main__ import main
 
 CONFIG = "training/configs/basic_motions/supervised.yaml"

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from bag_writer import write_bag
 
-from har_kd_ros.classifier import DEFAULT_TEACHER, StudentClassifier, TeacherClassifier
+from har_kd_ros.inference.classifier import DEFAULT_TEACHER, StudentClassifier, TeacherClassifier
 from training.config import load_config
 from training.data.pairing import WindowSpec, pair_recordings
 from training.data.synthetic import generate_recording, make_subject

@@ -3,7 +3,7 @@ import pytest
 from bag_writer import write_bag
 from rosbags.rosbag2 import StoragePlugin
 
-from har_kd_ros.skeleton import CANONICAL_JOINTS, to_canonical
+from har_kd_ros.skeleton.topology import CANONICAL_JOINTS, to_canonical
 from training.data.datasets import load_dataset
 from training.data.loaders import DatasetError
 from training.data.loaders.rosbag import load_rosbag

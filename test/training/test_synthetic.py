@@ -3,7 +3,7 @@ import re
 import numpy as np
 import pytest
 
-from har_kd_ros.skeleton import CANONICAL_JOINTS
+from har_kd_ros.skeleton.topology import CANONICAL_JOINTS
 from training.data import synthetic
 from training.data.synthetic import ACTIVITIES, GRAVITY, generate_dataset, generate_stream
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from har_kd_ros.classifier import DEFAULT_MODEL
+from har_kd_ros.inference.classifier import DEFAULT_MODEL
 from training.__main__ import main
 from training.transfer import AXES, evaluate_transfer
 

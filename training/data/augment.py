@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from har_kd_ros.channels import SENSORS, sensor_of
+from har_kd_ros.imu.channels import SENSORS, sensor_of
 
 AXES = ("x", "y", "z")
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from har_kd_ros.recording import Recording, Segment
+from har_kd_ros.recordings.recording import Recording, Segment
 
 CACHE_VERSION = 2
 DEFAULT_ROOT = Path(os.environ.get("HAR_KD_CACHE", Path.home() / ".cache" / "har_kd_ros"))

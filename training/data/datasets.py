@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from har_kd_ros.recording import Recording
+from har_kd_ros.recordings.recording import Recording
 from training.values import like_default
 
 DATASETS = ("synthetic", "basic_motions", "utd_mhad", "berkeley_mhad", "mmact", "generic", "rosbag")

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from har_kd_ros.channels import ACC_CHANNELS, recording_values
-from har_kd_ros.recording import Recording
-from har_kd_ros.skeleton import CANONICAL_JOINTS, to_canonical
-from har_kd_ros.skeleton_window import teacher_input
-from har_kd_ros.window import check_rate_window_hop, uniform_runs, window_starts
+from har_kd_ros.imu.channels import ACC_CHANNELS, recording_values
+from har_kd_ros.imu.window import check_rate_window_hop, uniform_runs, window_starts
+from har_kd_ros.recordings.recording import Recording
+from har_kd_ros.skeleton.topology import CANONICAL_JOINTS, to_canonical
+from har_kd_ros.skeleton.window import teacher_input
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from har_kd_ros.recording import Recording
+from har_kd_ros.recordings.recording import Recording
 
 
 def _subject_number(rec: Recording) -> int:

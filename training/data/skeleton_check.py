@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from har_kd_ros.skeleton import CANONICAL_JOINTS, get_topology
+from har_kd_ros.skeleton.topology import CANONICAL_JOINTS, get_topology
 from training.data.loaders import DatasetError
 
 MOST = 0.7  # share of the tracked frames a check must hold in (sensor noise, lying down, turning)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from har_kd_ros.recording import Recording
-from har_kd_ros.skeleton import CANONICAL_BONES, CANONICAL_JOINTS, to_canonical
+from har_kd_ros.recordings.recording import Recording
+from har_kd_ros.skeleton.topology import CANONICAL_BONES, CANONICAL_JOINTS, to_canonical
 
 
 def summarise(recordings: list[Recording]) -> str:

@@ -1,7 +1,7 @@
 """Training batches redrawn every step: augmented raw windows, GAF-encoded as the robot encodes them.
 
 Validation and test keep their fixed, once-encoded images; only training batches pass through
-here. The encoding is :func:`har_kd_ros.gaf.gaf` with the card's arguments, so an augmented
+here. The encoding is :func:`har_kd_ros.inference.gaf.gaf` with the card's arguments, so an augmented
 window becomes exactly the image the robot would compute for such a window.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from har_kd_ros.gaf import gaf
+from har_kd_ros.inference.gaf import gaf
 from training.data.augment import AugmentConfig, augment, crop
 
 Split = dict[str, torch.Tensor]

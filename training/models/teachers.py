@@ -14,7 +14,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from har_kd_ros.skeleton import CANONICAL_JOINTS
+from har_kd_ros.skeleton.topology import CANONICAL_JOINTS
 from training.models.head import EmbeddingHead
 
 GRAVITY = 9.80665

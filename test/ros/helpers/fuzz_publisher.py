@@ -12,7 +12,7 @@ import rclpy
 from rclpy.qos import QoSProfile, ReliabilityPolicy
 from sensor_msgs.msg import Imu
 
-from har_kd_ros.recording import load_npz
+from har_kd_ros.recordings.recording import load_npz
 from har_kd_ros.ros.convert import fill_imu
 
 

@@ -11,7 +11,7 @@ from rclpy.qos import qos_profile_sensor_data
 from sensor_msgs.msg import PointCloud2
 from visualization_msgs.msg import MarkerArray
 
-from har_kd_ros.pointcloud import decode_skeleton
+from har_kd_ros.messages.pointcloud import decode_skeleton
 from har_kd_ros.ros.convert import stamp_seconds
 
 
@@ -22,7 +22,7 @@ def main() -> None:
     record = {"skeletons": [], "markers": [], "diagnostics": []}
 
     def on_skeleton(msg):
-        # typed, and decoded without har_kd_ros.cdr: an independent reading of what the node sent
+        # typed, and decoded without har_kd_ros.messages.cdr: an independent reading of what the node sent
         fields = [(f.name, f.offset, f.datatype, f.count) for f in msg.fields]
         n = msg.width * msg.height
         xyz, visibility = decode_skeleton(fields, bytes(msg.data), msg.point_step, n, msg.is_bigendian)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from har_kd_ros.recording import Recording
+from har_kd_ros.recordings.recording import Recording
 from training.data.loaders import DatasetError
 
 RATE_HZ = 10.0

@@ -11,8 +11,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from har_kd_ros.recording import Recording, RecordingError, load_csv, load_npz
+from har_kd_ros.recordings.recording import Recording, RecordingError, load_csv, load_npz
 from training.data.loaders import DatasetError
+from training.data.skeleton_check import check_skeleton
+from training.data.span_check import check_session_spans
 from training.data.units import GRAVITY, looks_like_g, median_magnitude
 
 REQUIRED = ("file", "subject", "trial", "label")
@@ -27,7 +29,7 @@ def load_generic(root: str | Path) -> list[Recording]:
         files = sorted(root.glob("*.npz"))
         if not files:
             raise DatasetError(f"{root}: expected index.csv or *.npz recordings, found neither")
-        return [_wrap(load_npz, f) for f in files]
+        return [_check(_wrap(load_npz, f), f) for f in files]
     with index.open(newline="") as f:
         rows = list(csv.DictReader(f))
     if not rows:
@@ -58,8 +60,17 @@ def load_generic(root: str | Path) -> list[Recording]:
                 )
         else:
             raise DatasetError(f"{index}:{line}: file {row['file']!r} is neither .csv nor .npz")
-        recordings.append(_check_units(rec.validate(str(path)), path))
+        recordings.append(_check(rec.validate(str(path)), path))
     return recordings
+
+
+def _check(rec: Recording, path: Path) -> Recording:
+    """The data checks itself: accelerometer units, and a skeleton's body and clock."""
+    rec = _check_units(rec, path)
+    if rec.skeleton is not None and rec.topology:
+        check_skeleton(rec.skeleton, rec.topology, str(path))
+        check_session_spans(rec, str(path))
+    return rec
 
 
 def _check_units(rec: Recording, path: Path) -> Recording:

@@ -30,9 +30,10 @@ from pathlib import Path
 
 import numpy as np
 
-from har_kd_ros.recording import Recording
-from har_kd_ros.skeleton import COCO_17_JOINTS
+from har_kd_ros.recordings.recording import Recording
+from har_kd_ros.skeleton.topology import COCO_17_JOINTS
 from training.data.loaders import DatasetError
+from training.data.span_check import check_trimmed_spans
 
 SENSORS = ("acc_watch", "acc_phone")
 KNOWN_ACTIONS: frozenset[str] = frozenset((
@@ -205,6 +206,9 @@ def load_mmact(
                 topology="coco_17" if skeleton is not None else None, source="mmact",
             ).validate(str(path))
         )  # fmt: skip
+        if pose_path is not None:  # a clip and its keypoints are trimmed alike
+            check_trimmed_spans(recordings[-1], f"{path} + {pose_path.name}", f"keypoints read at {pose_fps:g} fps "
+                                "(--option pose_fps)")  # fmt: skip
     if unknown:
         warnings.warn(
             f"{sensor_root}: actions {sorted(unknown)} are not MMAct names we know; kept as labels", stacklevel=2

@@ -8,7 +8,7 @@ visibility; landmarks below ``min_visibility`` become NaN, i.e. untracked), and 
 ``vision_msgs/Classification`` (timed by its header stamp, top result): each label holds from
 its time until the next one (a label older than ``label_hold_s`` expires); these become the
 recording's segments. One pass over the bag; the messages are read from their CDR bytes by the
-readers the nodes use (har_kd_ros.bag), so no ROS install is needed.
+readers the nodes use (har_kd_ros.recordings.bag), so no ROS install is needed.
 """
 
 from __future__ import annotations
@@ -17,13 +17,15 @@ from pathlib import Path
 
 import numpy as np
 
-from har_kd_ros.bag import CLASSIFICATION, POINTCLOUD2, STRING, read_imu
-from har_kd_ros.cdr import read_classification, read_string
-from har_kd_ros.pointcloud import read_skeleton_cloud
-from har_kd_ros.recording import Recording, RecordingError, Segment
-from har_kd_ros.skeleton import get_topology
-from har_kd_ros.smoothing import UNKNOWN
+from har_kd_ros.inference.smoothing import UNKNOWN
+from har_kd_ros.messages.cdr import read_classification, read_string
+from har_kd_ros.messages.pointcloud import read_skeleton_cloud
+from har_kd_ros.recordings.bag import CLASSIFICATION, POINTCLOUD2, STRING, read_imu
+from har_kd_ros.recordings.recording import Recording, RecordingError, Segment
+from har_kd_ros.skeleton.topology import get_topology
 from training.data.loaders import DatasetError
+from training.data.skeleton_check import check_skeleton
+from training.data.span_check import check_session_spans
 
 
 def find_bags(root: Path) -> list[Path]:
@@ -84,7 +86,7 @@ def load_rosbag(
     for i, (t0, label) in enumerate(labels):
         t1 = labels[i + 1][0] if i + 1 < len(labels) else t0 + label_hold_s
         segments.append(Segment(t0, min(t1, t0 + label_hold_s), label))
-    return rec.with_(
+    rec = rec.with_(
         subject=path.name,
         trial=path.name,
         skeleton=skeleton,
@@ -93,6 +95,10 @@ def load_rosbag(
         source="rosbag2",
         segments=tuple(segments),
     ).validate(str(path))
+    if skeleton is not None:  # the data checks itself: the topology option and the clocks
+        check_skeleton(skeleton, topology, f"{path} {skeleton_topic}")
+        check_session_spans(rec, f"{path} ({skeleton_topic} against the IMU)")
+    return rec
 
 
 def load_rosbags(root: str | Path, **options: object) -> list[Recording]:

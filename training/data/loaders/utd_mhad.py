@@ -16,11 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
-from har_kd_ros.recording import Recording
-from har_kd_ros.skeleton import KINECT_V1_JOINTS
+from har_kd_ros.recordings.recording import Recording
+from har_kd_ros.skeleton.topology import KINECT_V1_JOINTS
 from training.data.loaders import DatasetError
 from training.data.matfile import read_matrix
 from training.data.skeleton_check import check_skeleton
+from training.data.span_check import check_trimmed_spans
 from training.data.units import GRAVITY
 
 IMU_RATE_HZ = 50.0
@@ -55,7 +56,7 @@ ACTIONS: tuple[str, ...] = (
     "lunge",
     "squat",
 )
-# d_skel's joint order, in har_kd_ros.skeleton.KINECT_V1_JOINTS names
+# d_skel's joint order, in har_kd_ros.skeleton.topology.KINECT_V1_JOINTS names
 UTD_MHAD_JOINTS: tuple[str, ...] = (
     "head", "shoulder_center", "spine", "hip_center",
     "shoulder_l", "elbow_l", "wrist_l", "hand_l",
@@ -117,4 +118,6 @@ def load_utd_mhad(root: str | Path, with_skeleton: bool = True) -> list[Recordin
                 source="utd_mhad",
             ).validate(str(path))
         )
+        check_trimmed_spans(recordings[-1], str(path), f"the release: inertial {IMU_RATE_HZ:g} Hz, skeleton "
+                            f"{SKELETON_RATE_HZ:g} Hz")  # fmt: skip
     return recordings

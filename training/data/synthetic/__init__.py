@@ -5,8 +5,8 @@ An articulated body (per-subject bone lengths, tempo, amplitude, handedness, pos
 smooth functions of time, so the same motion is evaluated twice: forward kinematics for the
 camera's skeleton (:mod:`.camera`), and the specific force and angular rate of a watch strapped
 to a forearm (:mod:`.sensors`). :mod:`.generate` turns schedules of activities into
-:class:`~har_kd_ros.recording.Recording` s. Output skeletons use the ``canonical`` topology
-(har_kd_ros.skeleton). Everything is deterministic given the seed.
+:class:`~har_kd_ros.recordings.recording.Recording` s. Output skeletons use the ``canonical`` topology
+(har_kd_ros.skeleton.topology). Everything is deterministic given the seed.
 """
 
 from training.data.synthetic.body import Subject, forward_kinematics, make_subject

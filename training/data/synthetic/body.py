@@ -2,7 +2,7 @@
 
 Frames: world z up; the subject faces +y at heading 0, x to the subject's right. Joint angles
 are radians; a dict of angle series (one value per time) drives :func:`forward_kinematics`,
-which returns the canonical skeleton (har_kd_ros.skeleton) and each forearm's frame, to which
+which returns the canonical skeleton (har_kd_ros.skeleton.topology) and each forearm's frame, to which
 a watch is strapped (training/data/synthetic/sensors.py).
 """
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from har_kd_ros.skeleton import CANONICAL_JOINTS
+from har_kd_ros.skeleton.topology import CANONICAL_JOINTS
 
 Angles = dict[str, np.ndarray]
 

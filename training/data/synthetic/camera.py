@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from har_kd_ros.skeleton import CANONICAL_JOINTS
+from har_kd_ros.skeleton.topology import CANONICAL_JOINTS
 
 SKELETON_RATE_HZ = 30.0
 
@@ -25,7 +25,7 @@ def canonical_to_mediapipe(frames: np.ndarray) -> np.ndarray:
     ``c`` for every joint but the interpolated spine. Used to write camera-like bags from
     synthetic motion.
     """
-    from har_kd_ros.skeleton import MEDIAPIPE_POSE, MEDIAPIPE_POSE_JOINTS
+    from har_kd_ros.skeleton.topology import MEDIAPIPE_POSE, MEDIAPIPE_POSE_JOINTS
 
     c = {name: frames[:, i] for i, name in enumerate(CANONICAL_JOINTS)}
     lateral = c["shoulder_l"] - c["shoulder_r"]

@@ -15,8 +15,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from har_kd_ros.recording import Recording
-from har_kd_ros.recording import Segment as LabelledSpan
+from har_kd_ros.recordings.recording import Recording
+from har_kd_ros.recordings.recording import Segment as LabelledSpan
 from training.data.synthetic.body import Subject, forward_kinematics, make_subject
 from training.data.synthetic.camera import SKELETON_RATE_HZ, canonical_to_mediapipe, tracked
 from training.data.synthetic.motions import (

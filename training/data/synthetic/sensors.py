@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from har_kd_ros.skeleton import CANONICAL_JOINTS
+from har_kd_ros.skeleton.topology import CANONICAL_JOINTS
 from training.data.synthetic.body import Angles, Subject, forward_kinematics, rot_x, rot_z
 
 GRAVITY = 9.80665
