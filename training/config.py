@@ -110,6 +110,9 @@ DEFAULTS: dict[str, Any] = {
         "epochs": 40,
         "lr": 0.003,
         "batch_size": 64,
+        # k >= 2: the student's soft targets on the training split come from k teachers, each
+        # trained without one fold of the training subjects (out-of-fold logits); 0: the teacher's own
+        "crossfit": 0,
     },
     "kd": {"temperature": 4.0, "ce": 1.0, "kd": 1.0},
     "dask": {"ce": 1.0, "kd": 1.0, "distance": 25.0, "angle": 50.0, "semantic": 1.0, "temperature": 4.0},
@@ -225,6 +228,7 @@ RULES: dict[str, Rule] = {
     "teacher.epochs": _POSITIVE_INT,
     "teacher.lr": _POSITIVE,
     "teacher.batch_size": _POSITIVE_INT,
+    "teacher.crossfit": ((lambda v: v == 0 or 2 <= v <= 20), "0 (off) or k in [2, 20] folds of the training subjects"),
     "kd.temperature": _TEMPERATURE,
     "kd.ce": _WEIGHT,
     "kd.kd": _WEIGHT,

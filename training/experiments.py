@@ -50,6 +50,8 @@ def _synthetic() -> list[Variant]:
         Variant("vskd_no_angle", c + "vskd.yaml", ("dask.angle=0",), "DASK without the angle term"),
         Variant("vskd_no_semantic", c + "vskd.yaml", ("dask.semantic=0",), "DASK without the semantic term"),
         Variant("vskd_no_kd", c + "vskd.yaml", ("dask.kd=0",), "DASK without the soft-target term"),
+        Variant("kd_crossfit", c + "kd.yaml", ("teacher.crossfit=4",), "vanilla KD, out-of-fold soft targets"),
+        Variant("vskd_crossfit", c + "vskd.yaml", ("teacher.crossfit=4",), "DASK, out-of-fold soft targets"),
         Variant("pskd", c + "pskd.yaml", (), "progressive acc -> fusion -> skeleton, ACS"),
         Variant("pskd_all_at_once", c + "pskd.yaml", (stage_all,), "no schedule: all teachers from epoch 1, ACS"),
         Variant("pskd_reversed", c + "pskd.yaml", (reversed_,), "schedule reversed: skeleton first"),
@@ -266,14 +268,14 @@ def run_suite(
                 f"optim.threads={threads}"]  # fmt: skip
 
     runs_of = [(seed, protocol) for protocol in protocols for seed in seeds]
-    teacher_jobs: dict[tuple[int, str | None, str], tuple[str, list[str]]] = {}
+    teacher_jobs: dict[tuple[int, str | None, str, int], tuple[str, list[str]]] = {}
     for v in variants:
         for seed, protocol in runs_of:
             config = load_config(CONFIG_DIR / v.config, overrides(v, seed, protocol))
             kinds = [config["teacher"]["kind"]] if config["method"] == "teacher" else teachers_needed(config)
             for kind in kinds:
                 teacher_cfg = str(Path(v.config).parent / "teacher.yaml")
-                teacher_jobs[(seed, protocol, kind)] = (
+                teacher_jobs[(seed, protocol, kind, config["teacher"]["crossfit"])] = (
                     teacher_cfg,
                     [*overrides(v, seed, protocol), f"teacher.kind={kind}", "method=teacher"],
                 )

@@ -20,7 +20,7 @@ from training.methods import build_objective, teachers_needed
 from training.models.students import build_student, embedding_dim
 from training.prepare import augment_config, channel_scale, gaf_kwargs, prepare, student_channels
 from training.run_dirs import student_run_dir, teacher_run_dir
-from training.teachers import attach_onnx_teacher, attach_teacher, get_teacher
+from training.teachers import attach_crossfit_logits, attach_onnx_teacher, attach_teacher, get_teacher
 
 
 def run(
@@ -40,6 +40,9 @@ def run(
     if config["method"] == "teacher":
         kind = config["teacher"]["kind"]
         model, result = get_teacher(config, prepared, kind, ctx)
+        k = int(config["teacher"]["crossfit"])
+        for i in range(k):  # the fold teachers its students read (trained here once, not by each)
+            get_teacher(config, prepared, kind, ctx, fold=(k, i))
         if config["export"] and ctx.is_main:
             export_run_teacher(settings, model, prepared, result, command)
         return {**result, "run_dir": str(teacher_run_dir(config, kind))}
@@ -55,6 +58,9 @@ def run(
         attach_teacher(prepared.splits["train"], kind, teacher)
         teacher_dims[kind] = embedding_dim(teacher)
         teacher_metrics[kind] = t_result["test"]["accuracy"]
+        if config["teacher"]["crossfit"]:
+            k = int(config["teacher"]["crossfit"])
+            teacher_metrics[f"{kind}_out_of_fold"] = attach_crossfit_logits(config, prepared, kind, k, ctx)
     seed_everything(int(config["seed"]))
     channels = student_channels(settings)
     student = build_student(

@@ -56,7 +56,8 @@ def teacher_run_dir(config: dict[str, Any], kind: str) -> Path:
     key = {k: config[k] for k in ("dataset", "window", "seed")}
     # teachers read the accelerometer and skeleton whatever channels the student reads
     key["window"] = {k: v for k, v in key["window"].items() if k != "sensors"}
-    key["teacher"] = {k: v for k, v in config["teacher"].items() if k not in ("kind", "model")}
+    # crossfit decides which teachers a student reads, not how any one of them is trained
+    key["teacher"] = {k: v for k, v in config["teacher"].items() if k not in ("kind", "model", "crossfit")}
     key["kind"] = kind
     key["optim.weight_decay"] = config["optim"]["weight_decay"]
     digest = hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:10]

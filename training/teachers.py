@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from training.data.protocols import group_folds
 from training.engine.distributed import SINGLE_PROCESS, DistContext
 from training.engine.loop import Split, fit, load_checkpoint, predict, seed_everything
 from training.engine.objectives import SupervisedObjective, teacher_keys
@@ -33,23 +34,75 @@ def teacher_split(split_: Split, model: torch.nn.Module) -> Split:
 
 
 def get_teacher(
-    config: dict[str, Any], prepared: Prepared, kind: str, ctx: DistContext = SINGLE_PROCESS
+    config: dict[str, Any],
+    prepared: Prepared,
+    kind: str,
+    ctx: DistContext = SINGLE_PROCESS,
+    fold: tuple[int, int] | None = None,
 ) -> tuple[torch.nn.Module, dict]:
-    """A trained teacher of ``kind``: loaded from its run folder, or trained now on the train split."""
+    """A trained teacher of ``kind``: loaded from its run folder, or trained now on the train split.
+
+    With ``fold`` = (k, i) it is one of :func:`attach_crossfit_logits`' teachers: trained on the
+    training subjects outside fold i of k and tested on those inside it."""
     t = config["teacher"]
     ctx.barrier()  # every rank decides train-or-load from the same files
     seed_everything(int(config["seed"]))  # the initial weights are part of the run's seed
     model = build_teacher(kind, len(prepared.label_names), int(t["width"]), int(t["embedding"]))
     run_dir = teacher_run_dir(config, kind)
+    if fold is not None:
+        run_dir = run_dir.with_name(f"{run_dir.name}_crossfit{fold[0]}_{fold[1]}")
     metrics = run_dir / "metrics.json"
     if metrics.is_file() and (run_dir / "best.pt").is_file():
         return load_checkpoint(model, run_dir / "best.pt"), json.loads(metrics.read_text())
-    data = {part: teacher_split(s, model) for part, s in prepared.splits.items()}
+    splits = prepared.splits if fold is None else _fold_splits(prepared, *fold)
+    data = {part: teacher_split(s, model) for part, s in splits.items()}
     run = RunFolder(run_dir, {**config, "method": "teacher", "teacher": {**t, "kind": kind}}) if ctx.is_main else None
     model, result = fit(SupervisedObjective(model), data, prepared.label_names, fit_config(config, True), run, ctx)
-    if run is not None:
+    if run is not None and fold is None:
         run.write_recordings(prepared.recordings, prepared.parts)
     return model.cpu(), result
+
+
+def _train_folds(prepared: Prepared, k: int) -> np.ndarray:
+    """Each training window's fold: its subject's, subjects grouped as the k-fold protocol does."""
+    subjects = [prepared.recordings[i].subject for i in prepared.splits["train"]["recording"].tolist()]
+    fold = group_folds(subjects, k)
+    return np.array([fold[s] for s in subjects])
+
+
+def _fold_splits(prepared: Prepared, k: int, i: int) -> dict[str, Split]:
+    """Train on the training subjects outside fold i, validate as the run does, test on fold i."""
+    train = prepared.splits["train"]
+    folds = _train_folds(prepared, k)
+    take = lambda mask: {key: v[torch.from_numpy(np.flatnonzero(mask))] for key, v in train.items()}  # noqa: E731
+    return {"train": take(folds != i), "val": prepared.splits["val"], "test": take(folds == i)}
+
+
+def attach_crossfit_logits(
+    config: dict[str, Any], prepared: Prepared, kind: str, k: int, ctx: DistContext = SINGLE_PROCESS
+) -> float:
+    """Replace the teacher's logits on the training split by out-of-fold ones: each window's from a
+    teacher that never saw its subject. A teacher's logits on the people it trained on are nearly
+    one-hot, so its soft targets teach little; on people it did not see they carry the confusions
+    it has at test time, which is the knowledge distillation means to pass on. (The embedding stays
+    the full teacher's: relational and semantic terms compare embeddings in one space.) Returns the
+    teachers' accuracy on the subjects they did not see."""
+    train = prepared.splits["train"]
+    logits_key, _, valid_key = teacher_keys(kind)
+    folds = _train_folds(prepared, k)
+    out_of_fold = train[logits_key].clone()
+    right = total = 0
+    for i in range(k):
+        model, _ = get_teacher(config, prepared, kind, ctx, fold=(k, i))
+        held = torch.from_numpy(np.flatnonzero(folds == i))
+        part = {key: v[held] for key, v in train.items()}
+        z, _ = predict(model, part)
+        valid = part[valid_key]
+        out_of_fold[held] = z.masked_fill(~valid.unsqueeze(1), 0.0)
+        right += int((z.argmax(1) == part["y"])[valid].sum())
+        total += int(valid.sum())
+    train[logits_key] = out_of_fold
+    return right / max(total, 1)
 
 
 def attach_teacher(split_: Split, kind: str, model: torch.nn.Module) -> None:

@@ -180,3 +180,35 @@ def test_interrupted_training_resumes_to_the_same_result(shared, monkeypatch):
         torch.testing.assert_close(a[key], b[key])
     lines = (Path(resumed["run_dir"]) / "metrics.csv").read_text().splitlines()
     assert len(lines) == 5 and [line.split(",")[0] for line in lines[1:]] == ["1", "2", "3", "4"]
+
+
+def test_crossfit_soft_targets_come_from_teachers_that_never_saw_the_subject(tmp_path):
+    from tiny_config import TINY
+
+    from training.engine.loop import predict
+    from training.engine.objectives import teacher_keys
+    from training.teachers import _train_folds, attach_crossfit_logits
+
+    overrides = [*TINY, "dataset.options={n_subjects: 6, trials: 2}", "teacher.crossfit=2", f"out={tmp_path}"]
+    config = load_config(f"{CONFIGS}/kd.yaml", overrides)
+    prep = prepare(config)
+    train = prep.splits["train"]
+    subjects = {prep.recordings[i].subject for i in train["recording"].tolist()}
+    assert len(subjects) == 2  # odd subjects 1, 3, 5 train, one of them validates
+    full, _ = get_teacher(config, prep, "skeleton")
+    attach_teacher(train, "skeleton", full)
+    logits_key, _, valid_key = teacher_keys("skeleton")
+    own = train[logits_key].clone()
+    accuracy = attach_crossfit_logits(config, prep, "skeleton", 2, loop.SINGLE_PROCESS)
+    assert 0.0 <= accuracy <= 1.0
+    folds = _train_folds(prep, 2)
+    for i in range(2):
+        teacher, result = get_teacher(config, prep, "skeleton", fold=(2, i))  # reused from its folder
+        held = torch.from_numpy(np.flatnonzero(folds == i))
+        held_subjects = {prep.recordings[j].subject for j in train["recording"][held].tolist()}
+        readable = train[valid_key].numpy()  # a teacher trains on the windows it can read
+        assert len(held_subjects) == 1 and result["n_train"] == int(((folds != i) & readable).sum())
+        z, _ = predict(teacher, {k: v[held] for k, v in train.items()})
+        valid = train[valid_key][held]
+        torch.testing.assert_close(train[logits_key][held][valid], z[valid])
+    assert not torch.allclose(train[logits_key], own)  # other teachers, other soft targets
