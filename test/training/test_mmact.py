@@ -78,7 +78,7 @@ def test_layout_units_stamps_and_keypoints(tmp_path):
         src = written[(int(r.subject[1:]), r.label, 1)]
         np.testing.assert_allclose(r.acc, src.acc, atol=1e-6)  # m/s^2 kept
         np.testing.assert_allclose(r.acc_t, src.acc_t - src.acc_t[0], atol=2e-6)  # microsecond stamps
-        assert (r.topology, r.gravity, r.location, r.source) == ("coco_17", "included", "watch", "mmact")
+        assert (r.topology, r.gravity, r.location, r.source) == ("coco_17", "included", "right_wrist", "mmact")
         assert r.skeleton.shape == (src.skeleton.shape[0], 17, 2) and r.skeleton_rate_hz == pytest.approx(30.0)
         dropped = ~np.isfinite(src.skeleton).all(axis=(1, 2))
         assert np.isnan(r.skeleton[dropped]).all() and np.isfinite(r.skeleton[~dropped]).all()
@@ -223,3 +223,21 @@ def test_a_teacher_learns_from_mmact_keypoints(tmp_path, monkeypatch):
     (metrics,) = (tmp_path / "runs").rglob("metrics.json")
     result = json.loads(metrics.read_text())
     assert result["test"]["accuracy"] > 0.6, result["test"]  # 4 classes: chance is 0.25
+
+
+def test_the_challenge_kits_folders_and_its_invalid_file_list(tmp_path):
+    """The organisers' kit keeps the sensors two folders down (trimmed/sensors/) and lists bad clips
+    in each sensor folder's invalid_files.txt: those are skipped, with one warning."""
+    write_mmact(tmp_path / "staging", subjects=(1, 17), activities=("walking", "drinking"))
+    (tmp_path / "trimmed").mkdir()
+    (tmp_path / "staging" / "Sensor_trimmed").rename(tmp_path / "trimmed" / "sensors")
+    (tmp_path / "staging" / "pose").rename(tmp_path / "pose")
+    sensor_root = tmp_path / "trimmed" / "sensors" / "acc_watch_clip"
+    bad = next(sensor_root.glob("subject17/*/*/drinking.csv"))
+    (sensor_root / "invalid_files.txt").write_text(
+        f"acc_watch_clip/{bad.relative_to(sensor_root).as_posix()}\nwalking.csv\n"
+    )
+    with pytest.warns(UserWarning, match="skipped 1 clips that invalid_files.txt lists"):
+        recs = load_mmact(tmp_path)
+    assert sorted((r.subject, r.label) for r in recs) == [("s01", "drinking"), ("s01", "walking"), ("s17", "walking")]
+    assert all(r.location == "right_wrist" for r in recs)

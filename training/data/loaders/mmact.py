@@ -1,12 +1,19 @@
 """MMAct (Kong et al. 2019): phone/watch accelerometers + 2-D keypoints of trimmed action clips.
 
-Layout of the trimmed release, found under ``root`` or one folder below it (``Sensor_trimmed/``,
-``sensors/``): ``acc_watch_clip/subjectN/sceneK/sessionM/<action>.csv`` (same for
-``acc_phone_clip``): no header, rows ``YYYYMMDD_HH:MM:SS.ffffff, x, y, z`` (m/s^2, gravity
-included; the fraction is sometimes missing). Files in g or raw counts are refused, not guessed. Keypoints: ``.../subjectN/camC/sceneK/sessionM/
-<action>.json`` anywhere under ``root`` (the challenge's ``pose/cross_view/trainval/``): a JSON
-object of frames in order, each ``{"person1": [x, y, score] * 17, "person2": [] ...}`` in COCO-17
-order, image coordinates; a score of 0 is an undetected joint (NaN here).
+Layout of the trimmed release (the organisers' challenge dev-kit, mmact19/challenge: its README
+and its sensor reader ``utils/time_series_classifiers.py``), found under ``root`` or up to two
+folders below it (``trimmed/sensors/``, ``Sensor_trimmed/``, ``sensor_fs/``):
+``acc_watch_clip/subjectN/sceneK/sessionM/<action>.csv`` (the watch on the right hand, 100 Hz;
+``acc_phone_clip``: the phone in the right trouser pocket, 100 Hz): no header, rows
+``YYYYMMDD_HH:MM:SS.ffffff, x, y, z`` (m/s^2, gravity included; the fraction is sometimes
+missing). Files in g or raw counts are refused, not guessed. The gyroscope (``gyro_clip``, 50 Hz)
+and orientation are the phone's: a watch student has none, and they are not read. Files a sensor
+folder's ``invalid_files.txt`` lists (the release's list of empty or bad clips) are skipped.
+Keypoints (OpenPifPaf, checked by hand): ``.../subjectN/camC/sceneK/sessionM/<action>.json``
+anywhere under ``root`` (the challenge's ``pose/cross_view/trainval/``): a JSON object of frames
+in order, each ``{"person1": [x, y, score] * 17, "person2": [] ...}`` in COCO-17 order, image
+coordinates; a score of 0 is an undetected joint (NaN here). The videos are 30 fps by the
+challenge's page (a challenge report says 24 for most trimmed clips: ``--option pose_fps=24``).
 
 What the public material leaves open is handled, not assumed silently:
 - action names are lower-cased (file names mix cases); a name outside the 35 we know is kept as
@@ -36,6 +43,7 @@ from training.data.loaders import DatasetError
 from training.data.span_check import check_trimmed_spans
 
 SENSORS = ("acc_watch", "acc_phone")
+LOCATIONS = {"acc_watch": "right_wrist", "acc_phone": "right_pocket"}
 KNOWN_ACTIONS: frozenset[str] = frozenset((
     "carrying", "carrying_heavy", "carrying_light", "checking_time", "closing", "crouching", "drinking",
     "entering", "exiting", "fall", "jumping", "kicking", "loitering", "looking_around", "opening",
@@ -130,13 +138,26 @@ def read_keypoints(path: Path, person: str, fps: float) -> tuple[np.ndarray, np.
 
 
 def _find_sensor_root(root: Path, sensor: str) -> Path:
-    candidates = [root / f"{sensor}_clip", *sorted(root.glob(f"*/{sensor}_clip"))]
+    name = f"{sensor}_clip"
+    candidates = [root / name, *sorted(root.glob(f"*/{name}")), *sorted(root.glob(f"*/*/{name}"))]
     found = [c for c in candidates if c.is_dir()]
     if not found:
-        raise DatasetError(
-            f"{root}: no {sensor}_clip folder here or one level below (expected MMAct's trimmed sensors)"
-        )
+        raise DatasetError(f"{root}: no {name} folder here or up to two levels below (expected MMAct's trimmed sensors)")
     return found[0]
+
+
+def _invalid_files(sensor_root: Path) -> set[str]:
+    """The clips the release's ``invalid_files.txt`` lists, as paths relative to the sensor folder
+    (entries without a folder cannot say which subject's clip they mean and are ignored)."""
+    listing = sensor_root / "invalid_files.txt"
+    if not listing.is_file():
+        return set()
+    out = set()
+    for line in listing.read_text(encoding="utf-8", errors="replace").splitlines():
+        entry = line.strip().replace("\\", "/").lstrip("./")
+        if "/" in entry:
+            out.add(entry.split(f"{sensor_root.name}/", 1)[-1])
+    return out
 
 
 def _clip_key(parts: tuple[str, ...]) -> tuple[int, int, int] | None:
@@ -178,11 +199,17 @@ def load_mmact(
     if not pose_fps > 0:
         raise DatasetError(f"pose_fps: expected > 0, got {pose_fps}")
     sensor_root = _find_sensor_root(root, sensor)
-    clips = []
+    invalid = _invalid_files(sensor_root)
+    clips, skipped = [], 0
     for path in sorted(sensor_root.glob("subject*/scene*/session*/*.csv")):
+        if path.relative_to(sensor_root).as_posix() in invalid:
+            skipped += 1
+            continue
         key = _clip_key(path.parent.relative_to(sensor_root).parts)
         if key is not None:
             clips.append((key, path))
+    if skipped:
+        warnings.warn(f"{sensor_root}: skipped {skipped} clips that invalid_files.txt lists", stacklevel=2)
     if not clips:
         raise DatasetError(f"{sensor_root}: no subjectN/sceneK/sessionM/<action>.csv clips")
     keypoints = _index_keypoints(root, camera) if with_skeleton else {}
@@ -202,7 +229,7 @@ def load_mmact(
         recordings.append(
             Recording(
                 subject=f"s{subject:02d}", trial=f"scene{scene}_session{session}", label=action, acc=acc, acc_t=t,
-                gravity="included", location=sensor.removeprefix("acc_"), skeleton=skeleton, skeleton_t=skeleton_t,
+                gravity="included", location=LOCATIONS[sensor], skeleton=skeleton, skeleton_t=skeleton_t,
                 topology="coco_17" if skeleton is not None else None, source="mmact",
             ).validate(str(path))
         )  # fmt: skip
