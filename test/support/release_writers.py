@@ -17,14 +17,24 @@ spine2, End Sites after Head, the hands and the toes), 6 root channels and 3 rot
 (93), centimetres, y up, 480 Hz. Bone lengths are subject s01's. The rotation order of the real
 files is not known here: the writer uses ``Zrotation Xrotation Yrotation`` and states it in the
 file, as every BVH does.
+
+MMAct (Kong et al. 2019; the organisers' challenge kit mmact19/challenge): trimmed sensor clips
+``<sensors>/acc_watch_clip/subjectN/sceneK/sessionM/<action>.csv``, no header, rows
+``YYYYMMDD_HH:MM:SS.ffffff,x,y,z`` (m/s^2), action names in mixed case; OpenPifPaf COCO-17
+keypoints ``pose/cross_view/trainval/subjectN/camC/sceneK/sessionM/<action>.json``: a JSON object
+of frames, each ``{"person1": [x, y, score] * 17, "person2": []}`` in pixels, 30 fps.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from pathlib import Path
 
 import numpy as np
 from scipy.io import savemat
+
+from training.data.synthetic import canonical_to_mediapipe, generate_dataset
 
 UTD_JOINT_ORDER = (
     "head", "shoulder_center", "spine", "hip_center",
@@ -183,3 +193,48 @@ def write_berkeley_mhad(
         np.savetxt(acc_dir / name, np.column_stack([acc, stamps]), fmt="%.6f")
         bvh = berkeley_bvh(round(seconds / BERKELEY_FRAME_TIME), rng)
         (root / "Mocap" / "SkeletalData" / f"skl_s{s:02d}_a{a:02d}_r{r:02d}.bvh").write_text(bvh)
+
+
+# MMAct
+MMACT_START = dt.datetime(2018, 11, 6, 10, 13, 44, 250000)
+
+
+def coco_pixels(canonical: np.ndarray, yaw: float) -> np.ndarray:
+    """(T, 17, 2) pixel keypoints of a canonical skeleton seen by a pinhole camera 4 m away."""
+    from har_kd_ros.skeleton.topology import COCO_17_JOINTS, MEDIAPIPE_POSE
+
+    world = canonical_to_mediapipe(canonical)  # x right, y down, z away from the camera (metres)
+    world = world[:, [MEDIAPIPE_POSE.index(j) for j in COCO_17_JOINTS]]
+    c, s = np.cos(yaw), np.sin(yaw)
+    x, z = c * world[..., 0] + s * world[..., 2], -s * world[..., 0] + c * world[..., 2] + 4.0
+    return np.stack([640 + 900 * x / z, 360 + 900 * world[..., 1] / z], axis=-1)
+
+
+def write_mmact(root, subjects=(1, 17), activities=("walking", "drinking"), sessions=(1,), cameras=("cam1",)):
+    """Synthetic clips as MMAct ships them; returns {(subject, activity, session): Recording}."""
+    recs = generate_dataset(n_subjects=len(subjects), trials=len(sessions), activities=activities, seed=3)
+    written = {}
+    for rec in recs:
+        subject = subjects[int(rec.subject.lstrip("s")) - 1]
+        session = sessions[int(rec.trial) - 1]
+        clip = f"subject{subject}/scene2/session{session}"
+        folder = root / "Sensor_trimmed" / "acc_watch_clip" / clip
+        folder.mkdir(parents=True, exist_ok=True)
+        name = rec.label.capitalize() if rec.label == "walking" else rec.label  # MMAct mixes cases
+        with (folder / f"{name}.csv").open("w") as f:
+            for t, (ax, ay, az) in zip(rec.acc_t, rec.acc, strict=True):
+                stamp = (MMACT_START + dt.timedelta(seconds=float(t))).strftime("%Y%m%d_%H:%M:%S.%f")
+                f.write(f"{stamp},{ax:.6f},{ay:.6f},{az:.6f}\n")
+        for k, cam in enumerate(cameras):
+            pixels = coco_pixels(rec.skeleton, yaw=0.3 * k)
+            frames = {}
+            for i, frame in enumerate(pixels):
+                person = [] if not np.isfinite(frame).all() else np.column_stack([frame, np.full(17, 0.9)])
+                frames[f"frame_{i + 1:05d}"] = {"person1": np.asarray(person).ravel().round(2).tolist(), "person2": []}
+            pose = (
+                root / "pose" / "cross_view" / "trainval" / f"subject{subject}" / cam / "scene2" / f"session{session}"
+            )
+            pose.mkdir(parents=True, exist_ok=True)
+            (pose / f"{rec.label}.json").write_text(json.dumps(frames))
+        written[(subject, rec.label, session)] = rec
+    return written

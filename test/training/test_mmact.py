@@ -1,61 +1,17 @@
 """MMAct loader on files written in MMAct's trimmed layout from synthetic paired recordings."""
 
-import datetime as dt
 import json
 import warnings
 
 import numpy as np
 import pytest
+from release_writers import write_mmact
 
-from har_kd_ros.skeleton.topology import CANONICAL_JOINTS, COCO_17_JOINTS, to_canonical
+from har_kd_ros.skeleton.topology import CANONICAL_JOINTS, to_canonical
 from training.data.datasets import load_dataset
 from training.data.loaders import DatasetError
 from training.data.loaders.mmact import load_mmact, parse_stamp
 from training.data.pairing import WindowSpec, pair_recording
-from training.data.synthetic import canonical_to_mediapipe, generate_dataset
-
-START = dt.datetime(2018, 11, 6, 10, 13, 44, 250000)
-
-
-def _coco_pixels(canonical: np.ndarray, yaw: float) -> np.ndarray:
-    """(T, 17, 2) pixel keypoints of a canonical skeleton seen by a pinhole camera 4 m away."""
-    from har_kd_ros.skeleton.topology import MEDIAPIPE_POSE
-
-    world = canonical_to_mediapipe(canonical)  # x right, y down, z away from the camera (metres)
-    world = world[:, [MEDIAPIPE_POSE.index(j) for j in COCO_17_JOINTS]]
-    c, s = np.cos(yaw), np.sin(yaw)
-    x, z = c * world[..., 0] + s * world[..., 2], -s * world[..., 0] + c * world[..., 2] + 4.0
-    return np.stack([640 + 900 * x / z, 360 + 900 * world[..., 1] / z], axis=-1)
-
-
-def write_mmact(root, subjects=(1, 17), activities=("walking", "drinking"), sessions=(1,), cameras=("cam1",)):
-    """Synthetic clips as MMAct ships them; returns {(subject, activity, session): Recording}."""
-    recs = generate_dataset(n_subjects=len(subjects), trials=len(sessions), activities=activities, seed=3)
-    written = {}
-    for rec in recs:
-        subject = subjects[int(rec.subject.lstrip("s")) - 1]
-        session = sessions[int(rec.trial) - 1]
-        clip = f"subject{subject}/scene2/session{session}"
-        folder = root / "Sensor_trimmed" / "acc_watch_clip" / clip
-        folder.mkdir(parents=True, exist_ok=True)
-        name = rec.label.capitalize() if rec.label == "walking" else rec.label  # MMAct mixes cases
-        with (folder / f"{name}.csv").open("w") as f:
-            for t, (ax, ay, az) in zip(rec.acc_t, rec.acc, strict=True):
-                stamp = (START + dt.timedelta(seconds=float(t))).strftime("%Y%m%d_%H:%M:%S.%f")
-                f.write(f"{stamp},{ax:.6f},{ay:.6f},{az:.6f}\n")
-        for k, cam in enumerate(cameras):
-            pixels = _coco_pixels(rec.skeleton, yaw=0.3 * k)
-            frames = {}
-            for i, frame in enumerate(pixels):
-                person = [] if not np.isfinite(frame).all() else np.column_stack([frame, np.full(17, 0.9)])
-                frames[f"frame_{i + 1:05d}"] = {"person1": np.asarray(person).ravel().round(2).tolist(), "person2": []}
-            pose = (
-                root / "pose" / "cross_view" / "trainval" / f"subject{subject}" / cam / "scene2" / f"session{session}"
-            )
-            pose.mkdir(parents=True, exist_ok=True)
-            (pose / f"{rec.label}.json").write_text(json.dumps(frames))
-        written[(subject, rec.label, session)] = rec
-    return written
 
 
 def test_stamps_parse_with_and_without_fraction():
@@ -241,3 +197,15 @@ def test_the_challenge_kits_folders_and_its_invalid_file_list(tmp_path):
         recs = load_mmact(tmp_path)
     assert sorted((r.subject, r.label) for r in recs) == [("s01", "drinking"), ("s01", "walking"), ("s17", "walking")]
     assert all(r.location == "right_wrist" for r in recs)
+
+
+def test_keypoints_upside_down_in_the_image_are_one_line_naming_the_file(tmp_path):
+    write_mmact(tmp_path, subjects=(1,), activities=("walking",))
+    pose = next((tmp_path / "pose").rglob("walking.json"))
+    frames = json.loads(pose.read_text())
+    for frame in frames.values():  # y -> 720 - y: the head ends up below the hips
+        person = frame["person1"]
+        frame["person1"] = [720 - v if i % 3 == 1 else v for i, v in enumerate(person)]
+    pose.write_text(json.dumps(frames))
+    with pytest.raises(DatasetError, match=r"walking\.json: the head is above the pelvis in 0% of frames"):
+        load_mmact(tmp_path)

@@ -2,10 +2,12 @@
 skeleton that trains a teacher just as well as a right one, so nothing downstream would notice:
 this is checked once, on the data, for every recording a loader returns.
 
-- the head is above the pelvis (along the topology's up axis) in most frames;
+- the head is above the pelvis (along the topology's up axis) in most frames (image keypoints too:
+  their up is up the image);
 - the torso (pelvis to neck) is 0.2-1.2 m long: metres, not millimetres or centimetres;
 - left and right agree with the way the body faces: its feet point forward, so the subject's right
-  shoulder lies on the right of (forward x up). Topologies without feet skip this.
+  shoulder lies on the right of (forward x up). Topologies without feet skip this, and so do
+  image keypoints, as they do the torso's length.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ FEET = {
 def check_skeleton(frames: np.ndarray, topology_name: str, source: str) -> None:
     """Raise a one-line DatasetError naming ``source`` if ``frames`` (T x J x 3) is not a body."""
     topology = get_topology(topology_name)
-    if topology.dims != 3 or frames.ndim != 3 or frames.shape[2] != 3:
+    if frames.ndim != 3 or frames.shape[2] != topology.dims:
         return
     frames = frames[np.isfinite(frames).all(axis=(1, 2))]
     if len(frames) == 0:
@@ -42,6 +44,8 @@ def check_skeleton(frames: np.ndarray, topology_name: str, source: str) -> None:
             f"{source}: the head is above the pelvis in {above:.0%} of frames: not {topology_name}'s joint order "
             f"or up axis {tuple(topology.up)}"
         )
+    if topology.dims != 3:  # image keypoints: pixels have no metric length and no depth to face by
+        return
     torso = float(np.median(np.linalg.norm(joint["neck"] - joint["pelvis"], axis=1)))
     if not TORSO_M[0] <= torso <= TORSO_M[1]:
         raise DatasetError(

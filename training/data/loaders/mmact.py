@@ -40,6 +40,7 @@ import numpy as np
 from har_kd_ros.recordings.recording import Recording
 from har_kd_ros.skeleton.topology import COCO_17_JOINTS
 from training.data.loaders import DatasetError
+from training.data.skeleton_check import check_skeleton
 from training.data.span_check import check_trimmed_spans
 
 SENSORS = ("acc_watch", "acc_phone")
@@ -142,7 +143,9 @@ def _find_sensor_root(root: Path, sensor: str) -> Path:
     candidates = [root / name, *sorted(root.glob(f"*/{name}")), *sorted(root.glob(f"*/*/{name}"))]
     found = [c for c in candidates if c.is_dir()]
     if not found:
-        raise DatasetError(f"{root}: no {name} folder here or up to two levels below (expected MMAct's trimmed sensors)")
+        raise DatasetError(
+            f"{root}: no {name} folder here or up to two levels below (expected MMAct's trimmed sensors)"
+        )
     return found[0]
 
 
@@ -234,6 +237,7 @@ def load_mmact(
             ).validate(str(path))
         )  # fmt: skip
         if pose_path is not None:  # a clip and its keypoints are trimmed alike
+            check_skeleton(skeleton, "coco_17", str(pose_path))
             check_trimmed_spans(recordings[-1], f"{path} + {pose_path.name}", f"keypoints read at {pose_fps:g} fps "
                                 "(--option pose_fps)")  # fmt: skip
     if unknown:
