@@ -50,6 +50,8 @@ def _synthetic() -> list[Variant]:
         Variant("vskd_no_angle", c + "vskd.yaml", ("dask.angle=0",), "DASK without the angle term"),
         Variant("vskd_no_semantic", c + "vskd.yaml", ("dask.semantic=0",), "DASK without the semantic term"),
         Variant("vskd_no_kd", c + "vskd.yaml", ("dask.kd=0",), "DASK without the soft-target term"),
+        Variant("vskd_kd_quarter", c + "vskd.yaml", ("dask.kd=0.25",), "DASK, soft-target weight 0.25"),
+        Variant("vskd_t2", c + "vskd.yaml", ("dask.temperature=2",), "DASK at temperature 2"),
         Variant("kd_crossfit", c + "kd.yaml", ("teacher.crossfit=4",), "vanilla KD, out-of-fold soft targets"),
         Variant("vskd_crossfit", c + "vskd.yaml", ("teacher.crossfit=4",), "DASK, out-of-fold soft targets"),
         Variant("pskd", c + "pskd.yaml", (), "progressive acc -> fusion -> skeleton, ACS"),
