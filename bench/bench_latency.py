@@ -14,6 +14,7 @@ python bench/bench_latency.py [--seconds 20] [--rates 100,1000] [--executor even
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import random
@@ -27,8 +28,18 @@ from pathlib import Path
 import numpy as np
 from common import REPO, report
 
-sys.path.insert(0, str(REPO / "test" / "support"))
-from vision_msgs_build import ensure_vision_msgs, env_with
+
+def _load_vision_msgs_build():
+    """The tests' vision_msgs builder (test/support), loaded from its file: it is no package."""
+    path = REPO / "test" / "support" / "vision_msgs_build.py"
+    spec = importlib.util.spec_from_file_location("vision_msgs_build", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_vision_msgs = _load_vision_msgs_build()
+ensure_vision_msgs, env_with = _vision_msgs.ensure_vision_msgs, _vision_msgs.env_with
 
 
 def reexec_with_vision_msgs() -> None:

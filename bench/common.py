@@ -5,14 +5,11 @@ from __future__ import annotations
 import json
 import os
 import platform
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
 REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
 
 
 def machine() -> dict[str, object]:

@@ -20,3 +20,6 @@ if [ "$profile" != runtime ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements/camera-nodeps.txt
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+if [ "$profile" = dev ]; then  # the training side (torch): its own package, kept out of the ROS one
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e training/
+fi

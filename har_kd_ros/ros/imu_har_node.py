@@ -19,28 +19,24 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import partial
 
 import rclpy
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus
 from rcl_interfaces.msg import SetParametersResult
 from rclpy.parameter import Parameter
-from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy, qos_profile_sensor_data
+from rclpy.qos import QoSProfile, ReliabilityPolicy, qos_profile_sensor_data
 from sensor_msgs.msg import Imu
-from std_msgs.msg import String
 
 from har_kd_ros.imu.batching import WindowMailbox
-from har_kd_ros.imu.ingest import StreamIngest, read_teacher_label
+from har_kd_ros.imu.ingest import read_teacher_label
 from har_kd_ros.imu.receive_plan import plan_wakeup
-from har_kd_ros.imu.wearers import Wearer, plan_wearers
-from har_kd_ros.imu.window import StreamingWindow, Window
-from har_kd_ros.inference.agreement import AgreementTracker
+from har_kd_ros.imu.wearers import plan_wearers
+from har_kd_ros.imu.window import Window
 from har_kd_ros.inference.classifier import ModelLoadError, StudentClassifier
 from har_kd_ros.inference.model_card import ModelCardError
-from har_kd_ros.inference.smoothing import LabelSmoother
 from har_kd_ros.messages.cdr import ImuCdrReader, RawDiagnosticStatus
 from har_kd_ros.ros import convert
 from har_kd_ros.ros.imu_har_diagnostics import (
@@ -51,27 +47,11 @@ from har_kd_ros.ros.imu_har_diagnostics import (
     worker_values,
 )
 from har_kd_ros.ros.imu_har_params import declare_parameters, tunable_problem
+from har_kd_ros.ros.imu_har_streams import WearerStream, make_stream, publish_label_info, string_teacher_topic
 from har_kd_ros.ros.imu_har_worker import InferenceWorker
 from har_kd_ros.ros.imu_receiver import ImuReceiver, start_receiver
 from har_kd_ros.ros.managed import ManagedNode, autostarted
 from har_kd_ros.ros.process import run_node, spin_executor
-
-
-@dataclass
-class WearerStream:
-    """One wearer: its ingest (reader, window, what it dropped), smoother and publishers."""
-
-    wearer: Wearer
-    ingest: StreamIngest
-    smoother: LabelSmoother
-    activity_pub: object
-    classification_pub: object | None = None
-    label_info_pub: object | None = None
-    agreement: AgreementTracker | None = None
-    teacher_malformed: int = 0
-    published: int = 0
-    last_accepted: tuple[int, float] = (0, 0.0)
-    latencies_ms: deque[float] = field(default_factory=lambda: deque(maxlen=200))
 
 
 class ImuHarNode(ManagedNode):
@@ -110,7 +90,7 @@ class ImuHarNode(ManagedNode):
         imu_qos = QoSProfile(
             depth=self.config.imu_queue_depth, reliability=reliability, durability=qos_profile_sensor_data.durability
         )
-        self.streams = [self._make_stream(w) for w in self.wearers]
+        self.streams = [make_stream(self, w, self._imu_reader, self.vision_msgs) for w in self.wearers]
         self.diagnostics_pub = self.create_publisher(DiagnosticArray, "/diagnostics", 10)
         self._agreement_lock = threading.Lock()
         # where the time goes (seconds since start): the receive path, and the worker's GAF, ONNX and publishing
@@ -122,7 +102,7 @@ class ImuHarNode(ManagedNode):
             self.streams,
             self.config.max_batch,
             stamped_teacher=self.vision_msgs,
-            now=self._now,
+            now=self.ros_time_s,
             agreement_lock=self._agreement_lock,
             log_error=self._log_error,
             busy_s=self.busy_s,
@@ -156,56 +136,6 @@ class ImuHarNode(ManagedNode):
         self.worker.stop()
         self.streams = []
 
-    def _make_stream(self, wearer: Wearer) -> WearerStream:
-        card, config = self.classifier.card, self.config
-        window = StreamingWindow(
-            card.sample_rate_hz, card.window_samples, card.hop_samples, len(card.channels), config.max_gap
-        )
-        ingest = StreamIngest(
-            wearer.imu_topic,
-            self._imu_reader,
-            window,
-            now=self._now,
-            report=self._report,
-            frame_id=config.frame_id,
-            channels_hint=f"the model {card.model_id} reads {', '.join(card.channels)}",
-        )
-        stream = WearerStream(
-            wearer,
-            ingest,
-            LabelSmoother(card.labels, config.smoothing_alpha, config.min_confidence, config.hysteresis),
-            self.create_publisher(String, wearer.topic("activity"), 10),
-            last_accepted=(0, time.monotonic()),
-        )
-        if self.vision_msgs:
-            latched = QoSProfile(
-                depth=1, durability=DurabilityPolicy.TRANSIENT_LOCAL, reliability=ReliabilityPolicy.RELIABLE
-            )
-            stream.classification_pub = self.create_publisher(
-                convert.Classification, wearer.topic("activity/classification"), 10
-            )
-            stream.label_info_pub = self.create_publisher(
-                convert.LabelInfo, wearer.topic("activity/label_info"), latched
-            )
-            self._publish_label_info(stream, config.min_confidence)
-        if config.teacher_topic:
-            stream.agreement = AgreementTracker(
-                card.labels,
-                config.agreement_window,
-                config.agreement_tolerance,
-                max_wait_s=max(5.0, config.agreement_tolerance),
-            )
-            # without the Classification type: the teacher's String labels, timed on arrival
-            msg_type, topic = (
-                (convert.Classification, config.teacher_topic)
-                if self.vision_msgs
-                else (String, string_teacher_topic(config.teacher_topic))
-            )
-            # raw, like the IMU: rclpy's deserializer crashes on hostile bytes (har_kd_ros.messages.cdr)
-            on_teacher = partial(self._on_teacher, stream, msg_type is String)
-            self.create_subscription(msg_type, wearer.topic(topic), on_teacher, 10, raw=True)
-        return stream
-
     def _subscribe_imu(self, qos: QoSProfile) -> ImuReceiver | None:
         """The IMU topics, read raw by the deadline receiver or, failing that, by the executor."""
         if self.config.imu_receive == "deadline":
@@ -238,17 +168,13 @@ class ImuHarNode(ManagedNode):
             for stream in self.streams:
                 if p.name == "min_confidence":
                     stream.smoother.min_confidence = p.value
-                    self._publish_label_info(stream, p.value)  # LabelInfo carries the threshold
+                    publish_label_info(self, stream, p.value)  # LabelInfo carries the threshold
                 elif p.name == "smoothing_alpha":
                     stream.smoother.alpha = p.value
                 elif p.name == "hysteresis":
                     stream.smoother.hysteresis = p.value
             if p.name == "min_agreement":
                 self.config = replace(self.config, min_agreement=p.value)
-
-    def _publish_label_info(self, stream: WearerStream, threshold: float) -> None:
-        if stream.label_info_pub is not None:
-            stream.label_info_pub.publish(convert.label_info_msg(self.classifier.labels, threshold, self._now(), ""))
 
     # -- hot path: serialized IMU messages --------------------------------------------------------
     def _on_imu_batch(self, index: int, messages: list[bytes], prompt: bool) -> None:
@@ -266,17 +192,19 @@ class ImuHarNode(ManagedNode):
             self._mailbox.put(index, item)
         self.busy_s["imu_callback"] += time.perf_counter() - start
 
-    def _now(self) -> float:
+    def ros_time_s(self) -> float:
+        """Now on the node's clock (sim time under a bag replay), in seconds."""
         return self.get_clock().now().nanoseconds * 1e-9
 
-    def _report(self, level: str, text: str) -> None:
+    def log_problem(self, level: str, text: str) -> None:
+        """A stream's first problem of a kind (har_kd_ros.imu.ingest), at ``level`` error or warning."""
         (self.get_logger().error if level == "error" else self.get_logger().warning)(text)
 
     def _log_error(self, text: str) -> None:
         if rclpy.ok():  # after a stop signal, failures on the context it shut down are part of the stop
             self.get_logger().error(text)
 
-    def _on_teacher(self, stream: WearerStream, is_string: bool, data: bytes) -> None:
+    def on_teacher_label(self, stream: WearerStream, is_string: bool, data: bytes) -> None:
         """A serialized teacher label (har_kd_ros.imu.ingest.read_teacher_label); a String label is
         timed on arrival. A bad one is counted, never the node's end."""
         try:
@@ -288,7 +216,7 @@ class ImuHarNode(ManagedNode):
         if read is not None:
             t, label = read
             with self._agreement_lock:
-                stream.agreement.add_teacher(self._now() if t is None else t, label)
+                stream.agreement.add_teacher(self.ros_time_s() if t is None else t, label)
 
     # -- diagnostics ------------------------------------------------------------------------------
     def diagnostics_values(self, index: int = 0) -> dict[str, object]:
@@ -339,11 +267,6 @@ class ImuHarNode(ManagedNode):
         return convert.diagnostic_status(
             self._status_name(stream, "teacher agreement"), model_id, level, message, values
         )
-
-
-def string_teacher_topic(topic: str) -> str:
-    """Where the teacher's String labels are: ``teacher/activity/classification`` -> ``teacher/activity``."""
-    return topic.removesuffix("/classification")
 
 
 def _spin(node: ImuHarNode) -> None:
