@@ -110,7 +110,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_experiments(args: argparse.Namespace) -> int:
-    from training.experiments import dataset_config, run_suite
+    from training.experiments import run_suite
+    from training.suites import dataset_config
 
     data = [f"dataset.name={args.dataset}"] if args.dataset else []
     data += [f"dataset.root={args.root}"] if args.root else []
