@@ -1,9 +1,11 @@
 """Publish an image (from a .npy RGB array) as sensor_msgs/Image, N times:
-python image_publisher.py IMG.npy ENCODING N RATE [reliable]
+python image_publisher.py IMG.npy ENCODING N RATE [reliable] [await-reliable]
 
 ENCODING: rgb8, bgr8, mono8, 'garbage' (a payload shorter than the header promises), or jpeg/png:
 a sensor_msgs/CompressedImage on 'image/compressed', as image_transport's compressed plugin sends.
-Waits for a subscriber first, so best-effort delivery starts when the node listens.
+Waits for a subscriber first, so best-effort delivery starts when the node listens; with
+``await-reliable`` (a reliable camera) until a subscriber has switched to reliable too, so what is
+measured is steady delivery, not the moment of the switch.
 """
 
 import sys
@@ -48,6 +50,15 @@ def main() -> None:
     pub = node.create_publisher(type(msg), topic, qos)
     end = time.time() + 20
     while pub.get_subscription_count() == 0 and time.time() < end:
+        time.sleep(0.05)
+    while (
+        "await-reliable" in sys.argv[5:]
+        and time.time() < end
+        and not any(
+            info.qos_profile.reliability == ReliabilityPolicy.RELIABLE
+            for info in node.get_subscriptions_info_by_topic(topic)
+        )
+    ):
         time.sleep(0.05)
     time.sleep(0.5)
     start = time.perf_counter()
