@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import json
 import subprocess
-from collections import Counter
 from dataclasses import asdict, is_dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from training.engine.metrics import majority_vote
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,6 +48,8 @@ class RunFolder:
         self.path.mkdir(parents=True, exist_ok=True)
         cfg = asdict(config) if is_dataclass(config) else dict(config)
         self.meta = {"config": cfg, "git_commit": git_commit(), "started": now_iso()}
+        # name -> (recording, truth, prediction, labels) of every window, as write_predictions wrote them
+        self._predictions: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, tuple[str, ...]]] = {}
         if resolved is not None and resolved != cfg:  # the config's ``auto`` entries as the data resolved them
             self.meta["resolved"] = dict(resolved)
         self._csv_header: list[str] | None = None
@@ -86,6 +89,8 @@ class RunFolder:
         p = np.exp(z - z.max(axis=1, keepdims=True))
         p /= p.sum(axis=1, keepdims=True)
         columns = {k: split[k].numpy() for k in ("recording", "t_start", "t_end") if k in split}
+        if "recording" in columns:  # kept for write_recordings' per-recording votes
+            self._predictions[name] = (columns["recording"], split["y"].numpy(), z.argmax(1), labels)
         with (self.path / name).open("w", newline="") as f:
             writer = csv.writer(f)
             writer.writerow(["window", *columns, "label", "predicted", *(f"p_{name}" for name in labels)])
@@ -98,29 +103,27 @@ class RunFolder:
     def write_recordings(self, recordings: list, parts: dict[str, list[int]]) -> None:
         """``recordings.csv``: every recording of the dataset (the ``recording`` column of the
         predictions) with its subject, trial, source file and split; and, once the test predictions
-        are written, ``test_recordings.csv``: each test recording's majority vote beside its label."""
+        are written, ``test_recordings.csv``: each test recording's majority vote beside its label
+        (metrics.majority_vote, so the file and metrics.json's recording accuracy agree, ties too)."""
         part_of = {i: part for part, idx in parts.items() for i in idx}
         with (self.path / "recordings.csv").open("w", newline="") as f:
             writer = csv.writer(f)
             writer.writerow(["recording", "subject", "trial", "label", "location", "split", "source"])
             for i, r in enumerate(recordings):
                 writer.writerow([i, r.subject, r.trial, r.label or "", r.location, part_of.get(i, ""), r.source])
-        predictions = self.path / "test_predictions.csv"
-        if not predictions.is_file():
+        if "test_predictions.csv" not in self._predictions:
             return
-        windows: dict[int, list[tuple[str, str]]] = {}
-        with predictions.open(newline="") as f:
-            for row in csv.DictReader(f):
-                windows.setdefault(int(row["recording"]), []).append((row["label"], row["predicted"]))
+        windows, y_true, y_pred, labels = self._predictions["test_predictions.csv"]
+        ids, owner, counts = np.unique(windows, return_inverse=True, return_counts=True)
+        truth, vote = majority_vote(windows, y_true, y_pred)  # the vote the metrics report
+        right = np.bincount(owner, weights=(y_true == y_pred), minlength=len(ids))
         with (self.path / "test_recordings.csv").open("w", newline="") as f:
             writer = csv.writer(f)
             writer.writerow(["recording", "subject", "trial", "label", "vote", "windows", "window_accuracy", "source"])
-            for i, pairs in sorted(windows.items()):
-                truth = Counter(t for t, _ in pairs).most_common(1)[0][0]
-                vote = Counter(p for _, p in pairs).most_common(1)[0][0]
-                accuracy = sum(t == p for t, p in pairs) / len(pairs)
+            for k, i in enumerate(ids.tolist()):
                 r = recordings[i]
-                writer.writerow([i, r.subject, r.trial, truth, vote, len(pairs), f"{accuracy:.4f}", r.source])
+                writer.writerow([i, r.subject, r.trial, labels[truth[k]], labels[vote[k]], int(counts[k]),
+                                 f"{right[k] / counts[k]:.4f}", r.source])  # fmt: skip
 
     def plot_curves(self, history: list[dict[str, float]]) -> None:
         import matplotlib
