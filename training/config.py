@@ -53,6 +53,14 @@ DEFAULTS: dict[str, Any] = {
         # body places to train on (training/data/locations.py): wrist = worn on a wrist or not worn
         "locations": ["wrist"],
         "options": {},
+        # subjects whose recordings train the student only (never a teacher, never validation or
+        # test), labelled by the teacher's top class as a robot's own camera recordings are, or by
+        # their recorded labels (the upper bound of what teacher labels can give)
+        "extra_subjects": [],
+        "extra_labels": "teacher",
+        # with teacher labels: repeat the labelled windows of classes no teacher label can give (no
+        # skeleton: a watch on a table), so that the extra windows do not shrink their share
+        "extra_balance": True,
     },
     "window": {
         "rate_hz": 50.0,
@@ -113,6 +121,10 @@ DEFAULTS: dict[str, Any] = {
         # k >= 2: the student's soft targets on the training split come from k teachers, each
         # trained without one fold of the training subjects (out-of-fold logits); 0: the teacher's own
         "crossfit": 0,
+        # classes a teacher never read in training (no skeleton: a watch lying on a table): "drop"
+        # them from its soft targets (its softmax runs over what it learnt), or "keep" its untrained
+        # logits for them, which teach the student to rule those classes out everywhere
+        "unseen_classes": "drop",
     },
     "kd": {"temperature": 4.0, "ce": 1.0, "kd": 1.0},
     "dask": {"ce": 1.0, "kd": 1.0, "distance": 25.0, "angle": 50.0, "semantic": 1.0, "temperature": 4.0},
@@ -135,6 +147,7 @@ DEFAULTS: dict[str, Any] = {
 
 METHODS = ("supervised", "teacher", "kd", "vskd", "pskd", "minirocket")
 LABEL_SOURCES = ("recorded", "teacher")
+UNSEEN_CLASSES = ("drop", "keep")  # teacher.unseen_classes
 FREE_FORM = {("dataset", "options")}  # loader options are the loader's business
 
 
@@ -188,6 +201,11 @@ RULES: dict[str, Rule] = {
         (lambda v: len(v) > 0 and all(isinstance(k, str) and k for k in v)),
         "a non-empty list of body places ('wrist', 'any' or names such as 'right_thigh')",
     ),
+    "dataset.extra_subjects": (
+        (lambda v: all(isinstance(k, str) and k for k in v) and len(v) == len(set(v))),
+        "a list of distinct subject names",
+    ),
+    "dataset.extra_labels": _one_of(LABEL_SOURCES),
     "window.skeleton_frames": _POSITIVE_INT,
     "window.sensors": (
         (lambda v: all(isinstance(k, str) and k in SENSORS for k in v) and 0 < len(v) == len(set(v))),
@@ -229,6 +247,7 @@ RULES: dict[str, Rule] = {
     "teacher.lr": _POSITIVE,
     "teacher.batch_size": _POSITIVE_INT,
     "teacher.crossfit": ((lambda v: v == 0 or 2 <= v <= 20), "0 (off) or k in [2, 20] folds of the training subjects"),
+    "teacher.unseen_classes": _one_of(UNSEEN_CLASSES),
     "kd.temperature": _TEMPERATURE,
     "kd.ce": _WEIGHT,
     "kd.kd": _WEIGHT,
@@ -365,6 +384,11 @@ def _check_together(config: dict[str, Any]) -> None:
         )
     if config["export"] and config["method"] == "minirocket":
         raise ConfigError("config key 'export': a MiniRocket baseline is not exported (it is no GAF student)")
+    if ds["extra_subjects"] and config["method"] == "minirocket":  # a teacher run sets them aside
+        raise ConfigError(
+            "config key 'dataset.extra_subjects': extra subjects train students only "
+            "(method supervised, kd, vskd or pskd), got method='minirocket'"
+        )
     p = config["pskd"]
     problem = schedule_problem(p["schedule"], p["teachers"])
     if problem:

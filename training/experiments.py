@@ -54,6 +54,8 @@ def _run_one(config_path: str, overrides: list[str], cache: bool, reuse: bool = 
         "val_accuracy": result["val_accuracy"],
         "test_accuracy": result["test"]["accuracy"],
         "test_macro_f1": result["test"]["macro_f1"],
+        # on the windows with a tracked skeleton, where a skeleton teacher is scored
+        "test_tracked_accuracy": _tracked_accuracy(config, result),
         # recording-level majority vote (teachers and older runs have none)
         "test_recording_accuracy": result.get("test_recordings", {}).get("accuracy", math.nan),
         "best_epoch": result["best_epoch"],
@@ -62,6 +64,14 @@ def _run_one(config_path: str, overrides: list[str], cache: bool, reuse: bool = 
         "run_dir": result["run_dir"],
         **(_transfer(config["export"]) if transfer else {}),
     }
+
+
+def _tracked_accuracy(config: dict, result: dict) -> float:
+    """Test accuracy on the windows with a tracked skeleton: a student's ``test_tracked``; a
+    skeleton-reading teacher is scored on those windows alone; an accelerometer teacher has none."""
+    if config["method"] != "teacher":
+        return result.get("test_tracked", {}).get("accuracy", math.nan)
+    return result["test"]["accuracy"] if config["teacher"]["kind"] in ("skeleton", "fusion") else math.nan
 
 
 def _transfer(model: str) -> dict[str, float]:
@@ -101,8 +111,8 @@ def run_suite(
     ``dataset.*`` overrides (name, root) applied to every run, and ``config`` the config the
     ``baselines`` suite runs (:func:`dataset_config`).
     """
-    from training.methods import teachers_needed
-    from training.run_dirs import data_identity
+    from training.methods import teachers_trained
+    from training.run_dirs import data_identity, teacher_run_dir
 
     all_variants = variants_of(suite, config)
     order = [v.name for v in all_variants]
@@ -141,14 +151,14 @@ def run_suite(
                 f"optim.threads={threads}"]  # fmt: skip
 
     runs_of = [(seed, protocol) for protocol in protocols for seed in seeds]
-    teacher_jobs: dict[tuple[int, str | None, str, int], tuple[str, list[str]]] = {}
+    teacher_jobs: dict[tuple[Path, int], tuple[str, list[str]]] = {}
     for v in variants:
         for seed, protocol in runs_of:
             config = load_config(CONFIG_DIR / v.config, overrides(v, seed, protocol))
-            kinds = [config["teacher"]["kind"]] if config["method"] == "teacher" else teachers_needed(config)
+            kinds = [config["teacher"]["kind"]] if config["method"] == "teacher" else teachers_trained(config)
             for kind in kinds:
                 teacher_cfg = str(Path(v.config).parent / "teacher.yaml")
-                teacher_jobs[(seed, protocol, kind, config["teacher"]["crossfit"])] = (
+                teacher_jobs[(teacher_run_dir(config, kind), config["teacher"]["crossfit"])] = (
                     teacher_cfg,
                     [*overrides(v, seed, protocol), f"teacher.kind={kind}", "method=teacher"],
                 )
@@ -178,7 +188,14 @@ def run_suite(
                     flush=True,
                 )
             row = {"name": v.name, "note": v.note, "config": v.config, "overrides": list(v.overrides), "runs": runs}
-            keys = ["val_accuracy", "test_accuracy", "test_macro_f1", "test_recording_accuracy", "train_seconds"]
+            keys = [
+                "val_accuracy",
+                "test_accuracy",
+                "test_tracked_accuracy",
+                "test_macro_f1",
+                "test_recording_accuracy",
+            ]
+            keys += ["train_seconds"]
             keys += ["transfer_shared_window_accuracy", "transfer_rest_vs_motion_accuracy"] if v.transfer else []
             for key in keys:
                 row[key] = _stats([r[key] for r in runs])
@@ -198,10 +215,10 @@ def run_suite(
 
 def markdown_table(doc: dict) -> str:
     transfer = any("transfer_shared_window_accuracy" in r for r in doc["variants"])
-    head = "| variant | what | val acc | test acc | test macro-F1 | recording vote |"
+    head = "| variant | what | val acc | test acc | tracked windows | test macro-F1 | recording vote |"
     head += " BasicMotions zero-shot | rest vs motion |" if transfer else ""
     lines = [head + " train s | runs |", "|---" * (head.count("|") + 1) + "|"]
-    keys = ["val_accuracy", "test_accuracy", "test_macro_f1", "test_recording_accuracy"]
+    keys = ["val_accuracy", "test_accuracy", "test_tracked_accuracy", "test_macro_f1", "test_recording_accuracy"]
     keys += ["transfer_shared_window_accuracy", "transfer_rest_vs_motion_accuracy"] if transfer else []
     for r in doc["variants"]:
         cells = [_cell(r, k) for k in keys]

@@ -200,6 +200,7 @@ def provenance(config: dict[str, Any], result: dict, command: str | None) -> dic
     }
     if config["method"] != "teacher":
         metrics["teacher_test_accuracy"] = result.get("teacher_test_accuracy", {})
+    extra = {"extra_subjects": result["extra"]} if "extra" in result else {}
     return {
         "dataset": config["dataset"]["name"],
         "protocol": config["dataset"]["protocol"],
@@ -210,6 +211,7 @@ def provenance(config: dict[str, Any], result: dict, command: str | None) -> dic
         "date": now_iso(),
         "git_commit": git_commit(),
         "metrics": metrics,
+        **extra,
     }
 
 

@@ -15,8 +15,17 @@ from training.models.students import embedding_dim
 TEACHERS_OF = {"kd": ["skeleton"], "vskd": ["skeleton"]}
 
 
-def build_objective(config: dict[str, Any], student: torch.nn.Module, teacher_dims: dict[str, int]) -> torch.nn.Module:
+def build_objective(
+    config: dict[str, Any],
+    student: torch.nn.Module,
+    teacher_dims: dict[str, int],
+    teacher_classes: dict[str, torch.Tensor] | None = None,
+) -> torch.nn.Module:
+    """``teacher_classes``: each teacher's known classes (objectives.known_classes), the only ones
+    its soft targets cover when ``teacher.unseen_classes`` is 'drop'."""
     method = config["method"]
+    drop = config["teacher"]["unseen_classes"] == "drop" and teacher_classes is not None
+    classes_of = (lambda kind: teacher_classes[kind]) if drop else (lambda kind: None)
     if method == "supervised":
         return SupervisedObjective(student, float(config["optim"]["label_smoothing"]))
     dim = embedding_dim(student)
@@ -28,7 +37,7 @@ def build_objective(config: dict[str, Any], student: torch.nn.Module, teacher_di
             )
         else:
             weights = DASKWeights(**{k: float(v) for k, v in config["dask"].items()})
-        return DASKObjective(student, dim, "skeleton", teacher_dims["skeleton"], weights)
+        return DASKObjective(student, dim, "skeleton", teacher_dims["skeleton"], weights, classes_of("skeleton"))
     if method == "pskd":
         p = config["pskd"]
         schedule = [(float(s["until"]), set(s["teachers"])) for s in p["schedule"]]
@@ -49,6 +58,7 @@ def build_objective(config: dict[str, Any], student: torch.nn.Module, teacher_di
             schedule,
             int(config["optim"]["epochs"]),
             weights,
+            [classes_of(k) for k in teachers] if drop else None,
         )
     raise ValueError(f"method: expected one of {METHODS}, got {method!r}")
 
@@ -57,3 +67,12 @@ def teachers_needed(config: dict[str, Any]) -> list[str]:
     if config["method"] == "pskd":
         return list(config["pskd"]["teachers"])
     return TEACHERS_OF.get(config["method"], [])
+
+
+def teachers_trained(config: dict[str, Any]) -> list[str]:
+    """The teachers a run trains (or reuses): those its objective reads, and the skeleton teacher
+    that labels ``dataset.extra_subjects`` when no exported teacher (teacher.model) does."""
+    kinds = teachers_needed(config)
+    ds = config["dataset"]
+    labels_extra = ds["extra_subjects"] and ds["extra_labels"] == "teacher" and not config["teacher"]["model"]
+    return kinds + ["skeleton"] if labels_extra and "skeleton" not in kinds else kinds

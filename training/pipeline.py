@@ -12,9 +12,12 @@ from typing import Any
 
 from training.engine.augmented_batches import AugmentedBatches
 from training.engine.distributed import SINGLE_PROCESS, DistContext
-from training.engine.loop import fit, load_checkpoint, seed_everything
+from training.engine.loop import fit, load_checkpoint, predict, seed_everything
+from training.engine.metrics import classification_report, tracked
+from training.engine.objectives import known_classes
 from training.engine.run import RunFolder
 from training.export import export_run_student, export_run_teacher
+from training.extra_subjects import label_extra
 from training.fit_config import fit_config
 from training.methods import build_objective, teachers_needed
 from training.models.students import build_student, embedding_dim
@@ -52,15 +55,23 @@ def run(
         if exported is not None and kind == "skeleton":
             train = prepared.splits["train"]
             teacher_dims[kind] = attach_onnx_teacher(train, kind, exported, prepared.teacher_train_outputs)
+            if prepared.extra is not None:
+                attach_onnx_teacher(prepared.extra, kind, exported)
             teacher_metrics[kind] = exported.card.provenance.get("metrics", {}).get("test_accuracy")
             continue
         teacher, t_result = get_teacher(config, prepared, kind, ctx)
         attach_teacher(prepared.splits["train"], kind, teacher)
+        if prepared.extra is not None:  # the teacher never trained on these subjects
+            attach_teacher(prepared.extra, kind, teacher)
         teacher_dims[kind] = embedding_dim(teacher)
         teacher_metrics[kind] = t_result["test"]["accuracy"]
         if config["teacher"]["crossfit"]:
             k = int(config["teacher"]["crossfit"])
             teacher_metrics[f"{kind}_out_of_fold"] = attach_crossfit_logits(config, prepared, kind, k, ctx)
+    # what each teacher learnt, read before teacher-labelled extra windows join the training split
+    n_classes = len(prepared.label_names)
+    teacher_classes = {kind: known_classes(prepared.splits["train"], kind, n_classes) for kind in teacher_dims}
+    extra = label_extra(config, prepared, ctx) if prepared.extra is not None else None
     seed_everything(int(config["seed"]))
     channels = student_channels(settings)
     student = build_student(
@@ -72,7 +83,7 @@ def run(
     )
     if config["student"]["init"]:  # fine-tune: same architecture and classes, weights from a checkpoint
         load_checkpoint(student, config["student"]["init"]).train()
-    objective = build_objective(config, student, teacher_dims)
+    objective = build_objective(config, student, teacher_dims, teacher_classes)
     run_dir = student_run_dir(config)
     folder = RunFolder(run_dir, config, resume=resume, resolved=settings) if ctx.is_main else None
     augmentation = augment_config(config)
@@ -93,6 +104,11 @@ def run(
         transform,
     )
     result["teacher_test_accuracy"] = teacher_metrics
+    test = prepared.splits["test"]
+    predicted = predict(model, test)[0].argmax(1).numpy()
+    result["test_tracked"] = classification_report(*tracked(test, test["y"].numpy(), predicted), prepared.label_names)
+    if extra is not None:
+        result["extra"] = extra
     if folder is not None:
         folder.write_json("metrics.json", result)
         folder.write_recordings(prepared.recordings, prepared.parts)

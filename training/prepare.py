@@ -41,6 +41,8 @@ class Prepared:
     teacher_train_outputs: tuple[np.ndarray, np.ndarray | None] | None = None
     recordings: list = field(default_factory=list)  # the whole dataset (the splits' ``recording`` indexes it)
     parts: dict[str, list[int]] = field(default_factory=dict)  # which recordings train, validate and test
+    # windows of dataset.extra_subjects: the student's training windows once a teacher labels them
+    extra: Split | None = None
 
 
 def label_names_of(config: dict[str, Any], recordings: list) -> tuple[str, ...]:
@@ -174,6 +176,48 @@ def relabel_by_teacher(paired, teacher):
     return replace(paired, labels=logits.argmax(1).astype(np.int64)), (logits, embedding)
 
 
+def encode_split(paired, idx: list[int], encoding: dict[str, Any]) -> Split:
+    """A split's tensors: GAF images, raw windows, skeletons, labels and where each window came from
+    (``recording`` indexes the whole dataset; ``idx`` are the recordings ``paired`` was cut from)."""
+    images = gaf(paired.imu, **encoding)
+    out = {
+        "gaf": torch.from_numpy(np.ascontiguousarray(images, dtype=np.float32)),
+        "imu": torch.from_numpy(paired.imu),
+        "acc": torch.from_numpy(paired.acc),
+        "skeleton": torch.from_numpy(paired.skeleton.astype(np.float32)),
+        "skeleton_valid": torch.from_numpy(paired.skeleton_valid),
+        "y": torch.from_numpy(paired.labels.astype(np.int64)),
+        "window": torch.arange(len(paired)),
+        "recording": torch.from_numpy(np.asarray(idx, dtype=np.int64)[paired.recording]),
+        "t_start": torch.from_numpy(paired.t_start.astype(np.float64)),
+        "t_end": torch.from_numpy(paired.t_end.astype(np.float64)),
+    }
+    if paired.context is not None:
+        c = paired.context
+        out.update(
+            context=torch.from_numpy(c.data),
+            context_lo=torch.from_numpy(c.lo.astype(np.int64)),
+            context_hi=torch.from_numpy(c.hi.astype(np.int64)),
+            context_pos=torch.from_numpy(c.pos.astype(np.int64)),
+        )
+    return out
+
+
+def set_aside_extra(recordings: list, subjects: list[str]) -> tuple[list[int], list[int]]:
+    """Indices of the recordings the protocol splits, and of those of ``dataset.extra_subjects``
+    (which train the student only)."""
+    present = {r.subject for r in recordings}
+    missing = sorted(set(subjects) - present)
+    if missing:
+        shown = ", ".join(sorted(present)[:20]) + (f", ... ({len(present)} in all)" if len(present) > 20 else "")
+        raise ValueError(f"dataset.extra_subjects: {missing} not in the dataset (its subjects: {shown})")
+    extra = set(subjects)
+    main = [i for i, r in enumerate(recordings) if r.subject not in extra]
+    if not main:
+        raise ValueError("dataset.extra_subjects: names every subject of the dataset; none is left to split")
+    return main, [i for i, r in enumerate(recordings) if r.subject in extra]
+
+
 def prepare(config: dict[str, Any], cache: bool = True) -> Prepared:
     recordings = load_recordings(config, cache)
     teacher = onnx_teacher(config)
@@ -182,7 +226,10 @@ def prepare(config: dict[str, Any], cache: bool = True) -> Prepared:
         raise ValueError("dataset.labels: 'teacher' needs teacher.model (an exported skeleton teacher .onnx)")
     labels = teacher.labels if by_teacher else label_names_of(config, recordings)
     protocol = get_protocol(config["dataset"]["protocol"])
-    sp = split(recordings, protocol, val_fraction=float(config["dataset"]["val_fraction"]), seed=config["seed"])
+    main, extra = set_aside_extra(recordings, config["dataset"]["extra_subjects"])
+    sp = split([recordings[i] for i in main], protocol, val_fraction=float(config["dataset"]["val_fraction"]),
+               seed=config["seed"])  # fmt: skip
+    sp = type(sp)(*([main[i] for i in part] for part in (sp.train, sp.val, sp.test)))
     config, notes = resolve_auto(config, recordings, sp.train)
     for note in notes:
         print(note, file=sys.stderr)
@@ -199,30 +246,24 @@ def prepare(config: dict[str, Any], cache: bool = True) -> Prepared:
             train_outputs = outputs if part == "train" else train_outputs
         if len(paired) == 0:
             raise ValueError(f"dataset: the {part} split has no labelled windows (protocol {protocol.name})")
-        images = gaf(paired.imu, **encoding)
         raw[part] = paired.imu
-        splits[part] = {
-            "gaf": torch.from_numpy(np.ascontiguousarray(images, dtype=np.float32)),
-            "imu": torch.from_numpy(paired.imu),
-            "acc": torch.from_numpy(paired.acc),
-            "skeleton": torch.from_numpy(paired.skeleton.astype(np.float32)),
-            "skeleton_valid": torch.from_numpy(paired.skeleton_valid),
-            "y": torch.from_numpy(paired.labels.astype(np.int64)),
-            "window": torch.arange(len(paired)),
-            # the recording each window came from, as an index into the whole dataset
-            "recording": torch.from_numpy(np.asarray(idx, dtype=np.int64)[paired.recording]),
-            "t_start": torch.from_numpy(paired.t_start.astype(np.float64)),
-            "t_end": torch.from_numpy(paired.t_end.astype(np.float64)),
-        }
-        if paired.context is not None:
-            c = paired.context
-            splits[part].update(
-                context=torch.from_numpy(c.data),
-                context_lo=torch.from_numpy(c.lo.astype(np.int64)),
-                context_hi=torch.from_numpy(c.hi.astype(np.int64)),
-                context_pos=torch.from_numpy(c.pos.astype(np.int64)),
+        splits[part] = encode_split(paired, idx, encoding)
+    extra_split = None
+    if extra:  # labelled later, by the run's teacher (or kept with their recorded labels)
+        by_recording = config["dataset"]["extra_labels"] == "recorded" and not by_teacher
+        paired = pair_recordings(
+            [recordings[i] for i in extra],
+            replace(spec, context_samples=margin),
+            labels,
+            keep_unlabelled=not by_recording,
+        )
+        if len(paired) == 0:
+            raise ValueError(
+                f"dataset.extra_subjects: their recordings have no windows of {spec.window_samples} samples"
             )
+        extra_split = encode_split(paired, extra, encoding)
     train_recordings = [recordings[i] for i in sp.train]
+    parts = {"train": sp.train, "val": sp.val, "test": sp.test}
     return Prepared(
         config,
         labels,
@@ -231,8 +272,9 @@ def prepare(config: dict[str, Any], cache: bool = True) -> Prepared:
         raw,
         teacher=teacher,
         teacher_train_outputs=train_outputs,
-        gravity=recorded_convention(train_recordings, "gravity"),
+        gravity=recorded_convention(train_recordings + [recordings[i] for i in extra], "gravity"),
         sensor_location=recorded_convention(train_recordings, "location"),
         recordings=recordings,
-        parts={"train": sp.train, "val": sp.val, "test": sp.test},
+        parts={**parts, "extra": extra} if extra else parts,
+        extra=extra_split,
     )

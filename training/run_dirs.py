@@ -54,10 +54,13 @@ def finished_run(config: dict[str, Any]) -> dict[str, Any] | None:
 def teacher_run_dir(config: dict[str, Any], kind: str) -> Path:
     """Teacher runs are keyed by everything that determines them (data, windows, teacher, seed)."""
     key = {k: config[k] for k in ("dataset", "window", "seed")}
+    # extra subjects train students only: a teacher never reads them
+    key["dataset"] = {k: v for k, v in key["dataset"].items() if k not in ("extra_subjects", "extra_labels")}
     # teachers read the accelerometer and skeleton whatever channels the student reads
     key["window"] = {k: v for k, v in key["window"].items() if k != "sensors"}
-    # crossfit decides which teachers a student reads, not how any one of them is trained
-    key["teacher"] = {k: v for k, v in config["teacher"].items() if k not in ("kind", "model", "crossfit")}
+    # crossfit and unseen_classes decide what a student reads, not how any one teacher is trained
+    skip = ("kind", "model", "crossfit", "unseen_classes")
+    key["teacher"] = {k: v for k, v in config["teacher"].items() if k not in skip}
     key["kind"] = kind
     key["optim.weight_decay"] = config["optim"]["weight_decay"]
     digest = hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:10]

@@ -25,6 +25,12 @@ def _synthetic() -> list[Variant]:
         "pskd.schedule=[{until: 0.34, teachers: [skeleton]}, {until: 0.67, teachers: [skeleton, fusion]}, "
         "{until: 1.0, teachers: [skeleton, fusion, acc]}]"
     )
+    # eight more synthetic people (s17-s24) whose recordings only the student trains on, labelled by
+    # the skeleton teacher: a robot's unannotated camera + watch recordings (training/extra_subjects.py)
+    extra = (
+        "dataset.options.n_subjects=24",
+        "dataset.extra_subjects=[" + ", ".join(f"s{i}" for i in range(17, 25)) + "]",
+    )
     return [
         Variant("teacher_skeleton", c + "teacher.yaml", ("teacher.kind=skeleton",), "skeleton only (VSKD's teacher)"),
         Variant("teacher_fusion", c + "teacher.yaml", ("teacher.kind=fusion",), "skeleton + accelerometer"),
@@ -37,6 +43,18 @@ def _synthetic() -> list[Variant]:
         Variant("minirocket", c + "supervised.yaml", ("method=minirocket",), "MiniRocket (baseline)"),
         Variant("kd", c + "kd.yaml", (), "vanilla KD from the skeleton teacher"),
         Variant("vskd", c + "vskd.yaml", (), "DASK: CE + KD + distance + angle + semantic"),
+        Variant(
+            "kd_keep_unseen",
+            c + "kd.yaml",
+            ("teacher.unseen_classes=keep",),
+            "vanilla KD, soft targets over every class (also those the teacher never read)",
+        ),
+        Variant(
+            "vskd_keep_unseen",
+            c + "vskd.yaml",
+            ("teacher.unseen_classes=keep",),
+            "DASK, soft targets over every class (also those the teacher never read)",
+        ),
         Variant("vskd_acc", c + "vskd.yaml", ("window.sensors=[acc]",), "DASK, accelerometer-only student"),
         Variant("vskd_no_distance", c + "vskd.yaml", ("dask.distance=0",), "DASK without the distance term"),
         Variant("vskd_no_angle", c + "vskd.yaml", ("dask.angle=0",), "DASK without the angle term"),
@@ -50,6 +68,39 @@ def _synthetic() -> list[Variant]:
         Variant("pskd_all_at_once", c + "pskd.yaml", (stage_all,), "no schedule: all teachers from epoch 1, ACS"),
         Variant("pskd_reversed", c + "pskd.yaml", (reversed_,), "schedule reversed: skeleton first"),
         Variant("pskd_uniform", c + "pskd.yaml", ("pskd.mode=uniform",), "progressive, teachers averaged (no ACS)"),
+        Variant(
+            "supervised_extra_recorded",
+            c + "supervised.yaml",
+            (*extra, "dataset.extra_labels=recorded"),
+            "student alone + 8 extra subjects, recorded labels (upper bound)",
+        ),
+        Variant("supervised_extra", c + "supervised.yaml", extra, "student alone + 8 extra subjects, teacher labels"),
+        Variant("kd_extra", c + "kd.yaml", extra, "vanilla KD + 8 extra subjects, teacher labels"),
+        Variant("vskd_extra", c + "vskd.yaml", extra, "DASK + 8 extra subjects, teacher labels"),
+        Variant(
+            "supervised_extra_unbalanced",
+            c + "supervised.yaml",
+            (*extra, "dataset.extra_balance=false"),
+            "as supervised_extra, still windows not repeated",
+        ),
+        Variant(
+            "kd_extra_unbalanced",
+            c + "kd.yaml",
+            (*extra, "dataset.extra_balance=false"),
+            "as kd_extra, still windows not repeated",
+        ),
+        Variant(
+            "vskd_extra_unbalanced",
+            c + "vskd.yaml",
+            (*extra, "dataset.extra_balance=false"),
+            "as vskd_extra, still windows not repeated",
+        ),
+        Variant(
+            "supervised_64_epochs",
+            c + "supervised.yaml",
+            ("optim.epochs=64",),
+            "student alone, 64 epochs (the steps of an extra-subject run)",
+        ),
         Variant("supervised_resnet18", c + "supervised.yaml", ("student.arch=resnet18",), "ResNet18 student alone"),
         Variant("vskd_resnet18", c + "vskd.yaml", ("student.arch=resnet18",), "ResNet18 student, DASK"),
         Variant("pskd_resnet18", c + "pskd.yaml", ("student.arch=resnet18",), "ResNet18 student, PSKD"),

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from har_kd_ros.imu.window import StreamingWindow
 from har_kd_ros.inference import gaf
 from training.__main__ import main
-from training.config import DEFAULTS, LABEL_SOURCES, METHODS, ConfigError, load_config
+from training.config import DEFAULTS, LABEL_SOURCES, METHODS, UNSEEN_CLASSES, ConfigError, load_config
 from training.data.augment import AXES, augment, crop
 from training.data.datasets import DATASETS
 from training.data.protocols import PROTOCOLS, get_protocol
@@ -149,7 +149,8 @@ def _every_reader_takes(config: dict) -> None:
     n, dim = 4, embedding_dim(student)
     zs, es, y = torch.randn(n, 4), torch.randn(n, dim), torch.arange(n) % 4
     for method in ("kd", "vskd", "pskd"):
-        objective = build_objective({**config, "method": method}, student, dict.fromkeys(TEACHERS, 8))
+        known = {k: torch.arange(4) != 1 for k in TEACHERS}  # a class some teacher never read
+        objective = build_objective({**config, "method": method}, student, dict.fromkeys(TEACHERS, 8), known)
         if method == "pskd":
             k = len(config["pskd"]["teachers"])
             objective.loss(zs, es, torch.randn(k, n, 4), [torch.randn(n, 8)] * k, y, torch.ones(k, n, dtype=torch.bool))
@@ -159,7 +160,7 @@ def _every_reader_takes(config: dict) -> None:
 
 NAMES = [
     *(*METHODS, *LABEL_SOURCES, *DATASETS, *PROTOCOLS, *STUDENTS, *TEACHERS, *gaf.METHODS, *gaf.NORMALISATIONS),
-    *("adaptive", "uniform", "static", "dynamic", *NORMS, *AXES),
+    *("adaptive", "uniform", "static", "dynamic", *NORMS, *AXES, *UNSEEN_CLASSES),
 ]
 PROBES = [
     *("-1", "0", "0.0", "1e-3", "0.5", "1", "1.0", "2", "64", "129", "1.0e+308", ".nan", ".inf", "-.inf"),

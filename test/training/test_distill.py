@@ -212,3 +212,41 @@ def test_crossfit_soft_targets_come_from_teachers_that_never_saw_the_subject(tmp
         valid = train[valid_key][held]
         torch.testing.assert_close(train[logits_key][held][valid], z[valid])
     assert not torch.allclose(train[logits_key], own)  # other teachers, other soft targets
+
+
+@pytest.mark.parametrize("method", ["vskd", "pskd"])
+def test_soft_targets_leave_out_classes_a_teacher_never_read(shared, method):
+    """A still watch on a table has no skeleton: the skeleton teacher never learnt 'still', so its
+    soft targets cover the other classes only (teacher.unseen_classes: drop); 'keep' covers all."""
+    from training.engine.objectives import known_classes
+    from training.methods import build_objective, teachers_needed
+    from training.models.students import embedding_dim
+
+    config = load_config(f"{CONFIGS}/{method}.yaml", shared)
+    prep = prepare(config)
+    train = prep.splits["train"]
+    dims = {}
+    for kind in teachers_needed(config):
+        teacher, _ = get_teacher(config, prep, kind)
+        attach_teacher(train, kind, teacher)
+        dims[kind] = embedding_dim(teacher)
+    classes = {kind: known_classes(train, kind, K) for kind in dims}
+    still = ACTIVITIES.index("still")
+    assert not classes["skeleton"][still] and int(classes["skeleton"].sum()) == K - 1
+    student = build_student("edge", len(student_channels(config)), K)
+    objective = build_objective(config, student, dims, classes)
+    masks = [objective.loss.classes] if method == "vskd" else [objective.loss.classes_0, objective.loss.classes_2]
+    assert torch.equal(masks[-1], classes["skeleton"])
+    if method == "pskd":  # the accelerometer teacher reads every window, a still watch's too
+        assert bool(masks[0].all())
+    kept = build_objective(
+        {**config, "teacher": {**config["teacher"], "unseen_classes": "keep"}}, student, dims, classes
+    )
+    assert (kept.loss.classes if method == "vskd" else kept.loss.classes_2) is None
+
+
+def test_known_classes_are_those_the_teacher_read_in_training():
+    from training.engine.objectives import known_classes
+
+    split_ = {"y": torch.tensor([0, 2, 2, 1, -1]), "t_valid.skeleton": torch.tensor([True, True, False, False, True])}
+    assert known_classes(split_, "skeleton", 4).tolist() == [True, False, True, False]

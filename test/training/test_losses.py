@@ -149,3 +149,38 @@ def test_acs_with_no_teacher_is_cross_entropy():
     loss = ACSLoss(3, [3])
     total, _ = loss(zs, torch.randn(4, 3), torch.randn(1, 4, 3), [torch.randn(4, 3)], y, torch.zeros(1, 4, dtype=bool))
     assert total.item() == pytest.approx(torch.nn.functional.cross_entropy(zs, y).item())
+
+
+def test_kd_over_known_classes_ignores_the_teachers_untrained_logit():
+    """A class the teacher never read adds nothing: with it dropped, KD is the KD of the other classes."""
+    zs, zt = torch.randn(5, 4), torch.randn(5, 4)
+    known = torch.tensor([True, True, False, True])
+    dropped = soft_target_kd(zs, zt, 2.0, classes=known)
+    torch.testing.assert_close(dropped, soft_target_kd(zs[:, known], zt[:, known], 2.0))
+    zt_untrained = zt.clone()
+    zt_untrained[:, 2] = -30.0  # never a target: the teacher's logit for it only fell
+    torch.testing.assert_close(soft_target_kd(zs, zt_untrained, 2.0, classes=known), dropped)
+    # kept, that logit asks the student to push its own for the class down
+    zs_leaf = zs.clone().requires_grad_(True)
+    soft_target_kd(zs_leaf, zt_untrained, 2.0).backward()
+    assert bool((zs_leaf.grad[:, 2] > 0).all())
+    with pytest.raises(ValueError, match="classes: expected a"):
+        soft_target_kd(zs, zt, 2.0, classes=torch.zeros(4, dtype=torch.bool))
+
+
+def test_dask_and_acs_read_each_teachers_known_classes():
+    torch.manual_seed(0)
+    zs, es = torch.randn(6, 4), torch.randn(6, 8)
+    zt, et, y = torch.randn(6, 4), torch.randn(6, 8), torch.tensor([0, 1, 3, 0, 1, 3])
+    known = torch.tensor([True, True, False, True])
+    w = DASKWeights(ce=0.0, kd=1.0, distance=0.0, angle=0.0, semantic=0.0, temperature=4.0)
+    _, parts = DASKLoss(8, 8, w, classes=known)(zs, es, zt, et, y)
+    assert parts["kd"] == pytest.approx(float(soft_target_kd(zs, zt, 4.0, classes=known)))
+    acs_w = ACSWeights(semantic=0.0, distance=0.0, angle=0.0, mode="uniform")
+    available = torch.ones(1, 6, dtype=torch.bool)
+    masked, _ = ACSLoss(8, [8], acs_w, classes=[known])(zs, es, zt[None], [et], y, available)
+    ce = torch.nn.functional.cross_entropy(zs, y)
+    expected = 0.5 * ce + 0.5 * soft_target_kd(zs, zt, 4.0, classes=known)  # a = 1, m = 1/2
+    torch.testing.assert_close(masked, expected)
+    with pytest.raises(ValueError, match="one mask per teacher"):
+        ACSLoss(8, [8, 8], acs_w, classes=[known])

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from training.engine.metrics import classification_report, recording_report
+from training.engine.metrics import classification_report, recording_report, tracked
 from training.engine.run import RunFolder
 
 
@@ -43,6 +43,8 @@ def run_minirocket(config: dict[str, Any], prepared: Any, run_dir: Path | None) 
         "val_accuracy": _accuracy(y["val"], pred["val"]),
         "val": classification_report(y["val"], pred["val"], labels),
         "test": test,
+        # the windows a skeleton teacher is scored on: students and teachers compared on the same ones
+        "test_tracked": classification_report(*tracked(prepared.splits["test"], y["test"], pred["test"]), labels),
         "test_recordings": recording_report(
             prepared.splits["test"]["recording"].numpy(), y["test"], pred["test"], labels
         ),

@@ -34,6 +34,14 @@ def classification_report(y_true: np.ndarray, y_pred: np.ndarray, labels: tuple[
     }
 
 
+def tracked(split: dict, y_true: np.ndarray, y_pred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Labels and predictions of the windows with a tracked skeleton (``skeleton_valid``): the
+    windows a skeleton teacher is scored on, so a student is compared with it on the same ones
+    (a watch lying on a table has no skeleton, so its class is the student's alone)."""
+    keep = np.asarray(split["skeleton_valid"], dtype=bool)
+    return np.asarray(y_true)[keep], np.asarray(y_pred)[keep]
+
+
 def majority_vote(recordings: np.ndarray, y_true: np.ndarray, y_pred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per recording: its true label (the most common among its windows) and the most common
     prediction of its windows; ties go to the lower class index, as np.argmax of the counts."""

@@ -26,14 +26,31 @@ def teacher_keys(kind: str) -> tuple[str, str, str]:
     return f"t_logits.{kind}", f"t_emb.{kind}", f"t_valid.{kind}"
 
 
+def known_classes(split: dict[str, torch.Tensor], kind: str, n_classes: int) -> torch.Tensor:
+    """The (C,) mask of the classes among the training windows teacher ``kind`` reads: those it
+    learnt. A class it never read (a watch lying on a table has no skeleton) it knows nothing of."""
+    mask = torch.zeros(n_classes, dtype=torch.bool)
+    y = split["y"][split[teacher_keys(kind)[2]]]
+    mask[y[y >= 0]] = True
+    return mask
+
+
 class DASKObjective(nn.Module):
     """One frozen teacher -> student. Vanilla KD is DASK with the relational and semantic weights at 0."""
 
-    def __init__(self, model: nn.Module, student_dim: int, teacher: str, teacher_dim: int, weights: DASKWeights):
+    def __init__(
+        self,
+        model: nn.Module,
+        student_dim: int,
+        teacher: str,
+        teacher_dim: int,
+        weights: DASKWeights,
+        classes: torch.Tensor | None = None,
+    ):
         super().__init__()
         self.model = model
         self.teacher = teacher
-        self.loss = DASKLoss(student_dim, teacher_dim, weights)
+        self.loss = DASKLoss(student_dim, teacher_dim, weights, classes)
 
     def forward(self, batch: dict[str, torch.Tensor], epoch: int) -> tuple[torch.Tensor, torch.Tensor, dict]:
         logits, emb = self.model(*model_inputs(self.model, batch))
@@ -78,6 +95,7 @@ class PSKDObjective(nn.Module):
         schedule: list[tuple[float, set[str]]],
         epochs: int,
         weights: ACSWeights,
+        classes: list[torch.Tensor] | None = None,
     ):
         super().__init__()
         problem = schedule_problem([{"until": u, "teachers": sorted(n)} for u, n in schedule], teachers)
@@ -87,7 +105,7 @@ class PSKDObjective(nn.Module):
         self.teachers = list(teachers)
         self.schedule = schedule
         self.epochs = epochs
-        self.loss = ACSLoss(student_dim, teacher_dims, weights)
+        self.loss = ACSLoss(student_dim, teacher_dims, weights, classes)
 
     def active(self, epoch: int) -> list[bool]:
         """Which teachers epoch ``epoch`` (1-based) learns from."""

@@ -79,10 +79,21 @@ def acs_weights(
 
 
 class ACSLoss(nn.Module):
-    def __init__(self, student_dim: int, teacher_dims: list[int], weights: ACSWeights = ACSWeights()):
+    def __init__(
+        self,
+        student_dim: int,
+        teacher_dims: list[int],
+        weights: ACSWeights = ACSWeights(),
+        classes: list[torch.Tensor] | None = None,
+    ):
+        """``classes``: per teacher, the (C,) bool mask of the classes it knows (soft_target_kd); None: all."""
         super().__init__()
         self.weights = weights
         self.semantic = nn.ModuleList(SemanticLoss(student_dim, d) for d in teacher_dims)
+        if classes is not None and len(classes) != len(teacher_dims):
+            raise ValueError(f"classes: expected one mask per teacher ({len(teacher_dims)}), got {len(classes)}")
+        for j, mask in enumerate(classes or [None] * len(teacher_dims)):
+            self.register_buffer(f"classes_{j}", mask, persistent=False)
 
     def forward(
         self,
@@ -110,7 +121,13 @@ class ACSLoss(nn.Module):
             if not use.any():
                 continue
             # a[j] is 0 where teacher j is not followed, so those samples add exactly nothing
-            kd = soft_target_kd(student_logits, teacher_logits[j], w.temperature, reduction="none")
+            kd = soft_target_kd(
+                student_logits,
+                teacher_logits[j],
+                w.temperature,
+                reduction="none",
+                classes=getattr(self, f"classes_{j}"),
+            )
             sem = self.semantic[j](student_emb, teacher_embs[j], reduction="none")
             follow = follow + a[j] * (kd + w.semantic * sem)
             share = (m * a[j]).mean()

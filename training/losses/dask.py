@@ -34,10 +34,18 @@ class DASKWeights:
 
 
 class DASKLoss(nn.Module):
-    def __init__(self, student_dim: int, teacher_dim: int, weights: DASKWeights = DASKWeights()):
+    def __init__(
+        self,
+        student_dim: int,
+        teacher_dim: int,
+        weights: DASKWeights = DASKWeights(),
+        classes: torch.Tensor | None = None,
+    ):
+        """``classes``: the (C,) bool mask of the classes the teacher knows (soft_target_kd); None: all."""
         super().__init__()
         self.weights = weights
         self.semantic = SemanticLoss(student_dim, teacher_dim)
+        self.register_buffer("classes", classes, persistent=False)
 
     def forward(
         self,
@@ -55,7 +63,7 @@ class DASKLoss(nn.Module):
         if v.any():
             zs, es, zt, et = student_logits[v], student_emb[v], teacher_logits[v], teacher_emb[v]
             if w.kd:
-                terms["kd"] = w.kd * soft_target_kd(zs, zt, w.temperature)
+                terms["kd"] = w.kd * soft_target_kd(zs, zt, w.temperature, classes=self.classes)
             if w.distance:
                 terms["distance"] = w.distance * rkd_distance(es, et)
             if w.angle:
