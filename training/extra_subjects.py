@@ -41,8 +41,10 @@ def label_extra(config: dict[str, Any], prepared: Prepared, ctx: DistContext = S
     windows, and how often the teacher's label is the recorded one where a recording has one."""
     extra = prepared.extra
     ds = config["dataset"]
-    report: dict[str, Any] = {"subjects": list(ds["extra_subjects"]), "labels": ds["extra_labels"]}
-    if ds["extra_labels"] == "teacher":
+    # a run whose every label is the teacher's (dataset.labels: teacher) has no other for them either
+    by_teacher = ds["extra_labels"] == "teacher" or ds["labels"] == "teacher"
+    report: dict[str, Any] = {"subjects": list(ds["extra_subjects"]), "labels": "teacher" if by_teacher else "recorded"}
+    if by_teacher:
         logits = _skeleton_logits(config, prepared, ctx)
         keep = extra["skeleton_valid"].nonzero().squeeze(1)
         recorded = extra["y"][keep]
@@ -56,7 +58,7 @@ def label_extra(config: dict[str, Any], prepared: Prepared, ctx: DistContext = S
     if report["windows"] == 0:
         raise ValueError("dataset.extra_subjects: the teacher can read none of their windows (no tracked skeleton)")
     train = prepared.splits["train"]
-    if ds["extra_labels"] == "teacher" and ds["extra_balance"]:
+    if by_teacher and ds["extra_balance"]:
         train, classes, copies = keep_unlabelable_share(train, len(extra["y"]))
         if classes:
             report["repeated"] = {"classes": [prepared.label_names[c] for c in classes], "copies": copies}

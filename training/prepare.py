@@ -259,7 +259,8 @@ def prepare(config: dict[str, Any], cache: bool = True) -> Prepared:
         )
         if len(paired) == 0:
             raise ValueError(
-                f"dataset.extra_subjects: their recordings have no windows of {spec.window_samples} samples"
+                f"dataset.extra_subjects: their recordings have no {'labelled ' if by_recording else ''}"
+                f"windows of {spec.window_samples} samples"
             )
         extra_split = encode_split(paired, extra, encoding)
     train_recordings = [recordings[i] for i in sp.train]

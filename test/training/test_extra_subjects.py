@@ -194,3 +194,15 @@ def test_an_exported_teacher_labels_the_extra_windows(tmp_path):
     report = label_extra(config, prep)
     assert prep.splits["train"]["y"][n:].tolist() == expected.tolist() and report["windows"] == len(expected)
     assert not (tmp_path / "synthetic_cross_subject" / "teachers").exists()
+
+
+def test_a_run_labelled_by_its_teacher_labels_the_extra_windows_too(tmp_path):
+    """dataset.labels: teacher leaves no recorded label to keep: extra_labels: recorded is moot."""
+    model = "har_kd_ros/models/teacher_default.onnx"
+    overrides = [*EXTRA, f"teacher.model={model}", "dataset.labels=teacher", "dataset.extra_labels=recorded"]
+    config = load_config(f"{CONFIGS}/supervised.yaml", [*overrides, f"out={tmp_path}", "dataset.extra_balance=false"])
+    prep = prepare(config)
+    n = len(prep.splits["train"]["y"])
+    report = label_extra(config, prep)
+    assert report["labels"] == "teacher" and report["windows"] == int(prep.extra["skeleton_valid"].sum())
+    assert bool((prep.splits["train"]["y"][n:] >= 0).all())
