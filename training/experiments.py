@@ -24,6 +24,10 @@ def subjects_of(config_path: str, overrides: list[str], cache: bool) -> list[str
     return sorted({r.subject for r in load_recordings(load_config(CONFIG_DIR / config_path, overrides), cache)})
 
 
+# what a suite's rows report of their runs (mean +- std), in the tables' column order
+SCORES = ("val_accuracy", "test_accuracy", "test_tracked_accuracy", "test_macro_f1", "test_recording_accuracy")
+
+
 def _stats(values: list[float]) -> tuple[float, float]:
     mean = sum(values) / len(values)
     std = math.sqrt(sum((v - mean) ** 2 for v in values) / (len(values) - 1)) if len(values) > 1 else 0.0
@@ -188,14 +192,7 @@ def run_suite(
                     flush=True,
                 )
             row = {"name": v.name, "note": v.note, "config": v.config, "overrides": list(v.overrides), "runs": runs}
-            keys = [
-                "val_accuracy",
-                "test_accuracy",
-                "test_tracked_accuracy",
-                "test_macro_f1",
-                "test_recording_accuracy",
-            ]
-            keys += ["train_seconds"]
+            keys = [*SCORES, "train_seconds"]
             keys += ["transfer_shared_window_accuracy", "transfer_rest_vs_motion_accuracy"] if v.transfer else []
             for key in keys:
                 row[key] = _stats([r[key] for r in runs])
@@ -218,7 +215,7 @@ def markdown_table(doc: dict) -> str:
     head = "| variant | what | val acc | test acc | tracked windows | test macro-F1 | recording vote |"
     head += " BasicMotions zero-shot | rest vs motion |" if transfer else ""
     lines = [head + " train s | runs |", "|---" * (head.count("|") + 1) + "|"]
-    keys = ["val_accuracy", "test_accuracy", "test_tracked_accuracy", "test_macro_f1", "test_recording_accuracy"]
+    keys = list(SCORES)
     keys += ["transfer_shared_window_accuracy", "transfer_rest_vs_motion_accuracy"] if transfer else []
     for r in doc["variants"]:
         cells = [_cell(r, k) for k in keys]

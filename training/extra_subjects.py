@@ -35,14 +35,20 @@ def _skeleton_logits(config: dict[str, Any], prepared: Prepared, ctx: DistContex
     return predict(model, extra)[0]
 
 
+def labelled_by_teacher(config: dict[str, Any]) -> bool:
+    """Whether a teacher labels the extra windows: asked to, or because every label of the run is
+    the teacher's (dataset.labels: teacher leaves no recorded one to keep)."""
+    ds = config["dataset"]
+    return ds["extra_labels"] == "teacher" or ds["labels"] == "teacher"
+
+
 def label_extra(config: dict[str, Any], prepared: Prepared, ctx: DistContext = SINGLE_PROCESS) -> dict[str, Any]:
     """Label the extra windows as ``dataset.extra_labels`` says (windows the teacher cannot read
     are dropped) and add them to the training split. Returns what a run reports of them: how many
     windows, and how often the teacher's label is the recorded one where a recording has one."""
     extra = prepared.extra
     ds = config["dataset"]
-    # a run whose every label is the teacher's (dataset.labels: teacher) has no other for them either
-    by_teacher = ds["extra_labels"] == "teacher" or ds["labels"] == "teacher"
+    by_teacher = labelled_by_teacher(config)
     report: dict[str, Any] = {"subjects": list(ds["extra_subjects"]), "labels": "teacher" if by_teacher else "recorded"}
     if by_teacher:
         logits = _skeleton_logits(config, prepared, ctx)

@@ -8,6 +8,7 @@ import torch
 
 from training.config import METHODS
 from training.engine.objectives import DASKObjective, PSKDObjective, SupervisedObjective
+from training.extra_subjects import labelled_by_teacher
 from training.losses.acs import ACSWeights
 from training.losses.dask import DASKWeights
 from training.models.students import embedding_dim
@@ -73,6 +74,6 @@ def teachers_trained(config: dict[str, Any]) -> list[str]:
     """The teachers a run trains (or reuses): those its objective reads, and the skeleton teacher
     that labels ``dataset.extra_subjects`` when no exported teacher (teacher.model) does."""
     kinds = teachers_needed(config)
-    ds = config["dataset"]
-    labels_extra = ds["extra_subjects"] and ds["extra_labels"] == "teacher" and not config["teacher"]["model"]
+    extra = config["dataset"]["extra_subjects"]
+    labels_extra = extra and labelled_by_teacher(config) and not config["teacher"]["model"]
     return kinds + ["skeleton"] if labels_extra and "skeleton" not in kinds else kinds

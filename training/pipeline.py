@@ -12,8 +12,7 @@ from typing import Any
 
 from training.engine.augmented_batches import AugmentedBatches
 from training.engine.distributed import SINGLE_PROCESS, DistContext
-from training.engine.loop import fit, load_checkpoint, predict, seed_everything
-from training.engine.metrics import classification_report, tracked
+from training.engine.loop import fit, load_checkpoint, seed_everything
 from training.engine.objectives import known_classes
 from training.engine.run import RunFolder
 from training.export import export_run_student, export_run_teacher
@@ -104,9 +103,6 @@ def run(
         transform,
     )
     result["teacher_test_accuracy"] = teacher_metrics
-    test = prepared.splits["test"]
-    predicted = predict(model, test)[0].argmax(1).numpy()
-    result["test_tracked"] = classification_report(*tracked(test, test["y"].numpy(), predicted), prepared.label_names)
     if extra is not None:
         result["extra"] = extra
     if folder is not None:

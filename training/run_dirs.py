@@ -54,8 +54,8 @@ def finished_run(config: dict[str, Any]) -> dict[str, Any] | None:
 def teacher_run_dir(config: dict[str, Any], kind: str) -> Path:
     """Teacher runs are keyed by everything that determines them (data, windows, teacher, seed)."""
     key = {k: config[k] for k in ("dataset", "window", "seed")}
-    # extra subjects train students only: a teacher never reads them
-    key["dataset"] = {k: v for k, v in key["dataset"].items() if k not in ("extra_subjects", "extra_labels")}
+    # extra subjects (dataset.extra_*) train students only: a teacher never reads them
+    key["dataset"] = {k: v for k, v in key["dataset"].items() if not k.startswith("extra_")}
     # teachers read the accelerometer and skeleton whatever channels the student reads
     key["window"] = {k: v for k, v in key["window"].items() if k != "sensors"}
     # crossfit and unseen_classes decide what a student reads, not how any one teacher is trained

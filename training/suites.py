@@ -31,6 +31,8 @@ def _synthetic() -> list[Variant]:
         "dataset.options.n_subjects=24",
         "dataset.extra_subjects=[" + ", ".join(f"s{i}" for i in range(17, 25)) + "]",
     )
+    unbalanced = (*extra, "dataset.extra_balance=false")  # the still windows not repeated
+    keep = ("teacher.unseen_classes=keep",)  # soft targets also over classes the teacher never read
     return [
         Variant("teacher_skeleton", c + "teacher.yaml", ("teacher.kind=skeleton",), "skeleton only (VSKD's teacher)"),
         Variant("teacher_fusion", c + "teacher.yaml", ("teacher.kind=fusion",), "skeleton + accelerometer"),
@@ -46,13 +48,13 @@ def _synthetic() -> list[Variant]:
         Variant(
             "kd_keep_unseen",
             c + "kd.yaml",
-            ("teacher.unseen_classes=keep",),
+            keep,
             "vanilla KD, soft targets over every class (also those the teacher never read)",
         ),
         Variant(
             "vskd_keep_unseen",
             c + "vskd.yaml",
-            ("teacher.unseen_classes=keep",),
+            keep,
             "DASK, soft targets over every class (also those the teacher never read)",
         ),
         Variant("vskd_acc", c + "vskd.yaml", ("window.sensors=[acc]",), "DASK, accelerometer-only student"),
@@ -80,21 +82,11 @@ def _synthetic() -> list[Variant]:
         Variant(
             "supervised_extra_unbalanced",
             c + "supervised.yaml",
-            (*extra, "dataset.extra_balance=false"),
+            unbalanced,
             "as supervised_extra, still windows not repeated",
         ),
-        Variant(
-            "kd_extra_unbalanced",
-            c + "kd.yaml",
-            (*extra, "dataset.extra_balance=false"),
-            "as kd_extra, still windows not repeated",
-        ),
-        Variant(
-            "vskd_extra_unbalanced",
-            c + "vskd.yaml",
-            (*extra, "dataset.extra_balance=false"),
-            "as vskd_extra, still windows not repeated",
-        ),
+        Variant("kd_extra_unbalanced", c + "kd.yaml", unbalanced, "as kd_extra, still windows not repeated"),
+        Variant("vskd_extra_unbalanced", c + "vskd.yaml", unbalanced, "as vskd_extra, still windows not repeated"),
         Variant(
             "supervised_64_epochs",
             c + "supervised.yaml",

@@ -113,6 +113,8 @@ def test_a_distilling_run_learns_from_the_extra_windows(shared):
     repeats = result["extra"]["repeated"]["copies"] * n_still  # still windows keep their share
     assert result["n_train"] == len(train["y"]) + repeats + result["extra"]["windows"]
     assert 0.0 <= result["extra"]["teacher_label_accuracy"] <= 1.0
+    tracked = int(prep.splits["test"]["skeleton_valid"].sum())  # the still watch's windows have no skeleton
+    assert result["test_tracked"]["n"] == tracked < result["n_test"]
     with (Path(result["run_dir"]) / "recordings.csv").open() as f:
         split_of = {row["subject"]: row["split"] for row in csv.DictReader(f)}
     assert split_of["s05"] == split_of["s06"] == "extra" and split_of["s02"] == "test"
@@ -144,6 +146,9 @@ def test_teachers_do_not_depend_on_extra_subjects(shared):
     with_extra = load_config(f"{CONFIGS}/teacher.yaml", shared)
     without = load_config(f"{CONFIGS}/teacher.yaml", [*shared, "dataset.extra_subjects=[]"])
     assert teacher_run_dir(with_extra, "skeleton") == teacher_run_dir(without, "skeleton")
+    for setting in ("dataset.extra_balance=false", "dataset.extra_labels=recorded"):
+        other = load_config(f"{CONFIGS}/teacher.yaml", [*shared, setting])
+        assert teacher_run_dir(other, "skeleton") == teacher_run_dir(with_extra, "skeleton")
     supervised = load_config(f"{CONFIGS}/supervised.yaml", shared)
     assert teachers_trained(supervised) == ["skeleton"]  # it labels the extra windows
     assert teachers_trained(load_config(f"{CONFIGS}/vskd.yaml", shared)) == ["skeleton"]

@@ -25,7 +25,7 @@ from torch import nn
 from tqdm import tqdm
 
 from training.engine.distributed import SINGLE_PROCESS, DistContext
-from training.engine.metrics import classification_report, recording_report
+from training.engine.metrics import classification_report, recording_report, tracked
 from training.engine.run import RunFolder
 from training.engine.selection import EpochSelector
 
@@ -305,6 +305,8 @@ def fit(
         "n_test": len(y_test),
         "train_seconds": train_seconds,  # this process's epochs (a resumed run: the epochs it ran)
     }
+    if "skeleton_valid" in data["test"]:  # the windows a skeleton teacher is scored on
+        result["test_tracked"] = classification_report(*tracked(data["test"], y_test, test_pred), label_names)
     if "recording" in data["test"]:
         recordings = data["test"]["recording"].numpy()
         result["test_recordings"] = recording_report(recordings, y_test, test_pred, label_names)
