@@ -75,8 +75,17 @@ DEFAULTS: dict[str, Any] = {
         # the student's IMU channels: [acc] (acc_x, acc_y, acc_z) or [acc, gyro] (then gyro_x .. z)
         "sensors": ["acc"],
     },
-    # range: +-m/s^2 of the accelerometer channels, gyro_range: +-rad/s of the gyroscope's (fixed)
-    "gaf": {"method": "summation", "image_size": 64, "normalisation": "fixed", "range": 40.0, "gyro_range": 10.0},
+    # range: +-m/s^2 of the accelerometer channels, gyro_range: +-rad/s of the gyroscope's (fixed);
+    # mu_law / gyro_mu_law: mu of the companding of the rescaled channels (0: linear)
+    "gaf": {
+        "method": "summation",
+        "image_size": 64,
+        "normalisation": "fixed",
+        "range": 40.0,
+        "gyro_range": 10.0,
+        "mu_law": 0.0,
+        "gyro_mu_law": 0.0,
+    },
     # on-the-fly augmentation of training windows (training/data/augment.py); 0 turns a knob off
     "augment": {
         "offset_samples": 0,
@@ -218,6 +227,8 @@ RULES: dict[str, Rule] = {
     "gaf.normalisation": _one_of(gaf.NORMALISATIONS),
     "gaf.range": _POSITIVE,
     "gaf.gyro_range": _POSITIVE,
+    "gaf.mu_law": ((lambda v: 0 <= v <= 1e6), "in [0, 1e6] (0: linear)"),
+    "gaf.gyro_mu_law": ((lambda v: 0 <= v <= 1e6), "in [0, 1e6] (0: linear)"),
     "augment.offset_samples": _at_least(0),
     "augment.time_warp": ((lambda v: 0 <= v <= 1), "in [0, 1]"),
     "augment.twist_deg": ((lambda v: 0 <= v <= 180), "in [0, 180]"),

@@ -17,7 +17,7 @@ from har_kd_ros.inference.model_card import ModelCard
 from har_kd_ros.skeleton.topology import CANONICAL_JOINTS
 from training.engine.run import git_commit, now_iso
 from training.models.students import LogitsOnly
-from training.prepare import Prepared, gaf_value_range, student_channels
+from training.prepare import Prepared, gaf_mu_law, gaf_value_range, student_channels
 from training.teachers import teacher_split
 
 INPUT_NAME = "gaf"
@@ -39,6 +39,7 @@ def export_student(
     gaf_method: str = "summation",
     normalisation: str = "window",
     value_range: Any = None,
+    mu_law: tuple[float, ...] | None = None,
     channels: tuple[str, ...] = ACC_CHANNELS,
     gravity: str = "included",
     sensor_location: str = "right_wrist",
@@ -66,6 +67,7 @@ def export_student(
         image_size=image_size,
         normalisation=normalisation,
         value_range=value_range,
+        mu_law=mu_law,
         input_name=INPUT_NAME,
         input_shape=("batch", len(channels), image_size, image_size),
         output_name=OUTPUT_NAME,
@@ -233,6 +235,7 @@ def export_run_student(
         gaf_method=g["method"],
         normalisation=g["normalisation"],
         value_range=gaf_value_range(config),
+        mu_law=gaf_mu_law(config),
         channels=channels,
         gravity=prepared.gravity,
         sensor_location=prepared.sensor_location,

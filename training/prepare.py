@@ -91,6 +91,14 @@ def gaf_value_range(config: dict[str, Any]) -> Any:
     return tuple((-s, s) for s in scale)
 
 
+def gaf_mu_law(config: dict[str, Any]) -> tuple[float, ...] | None:
+    """The card's ``mu_law``: ``gaf.mu_law`` for accelerometer channels, ``gaf.gyro_mu_law`` for
+    the gyroscope's; None where every channel is linear."""
+    g = config["gaf"]
+    mu = tuple(float(g["mu_law"] if sensor_of(c) == "acc" else g["gyro_mu_law"]) for c in student_channels(config))
+    return mu if any(mu) else None
+
+
 def gaf_kwargs(config: dict[str, Any]) -> dict[str, Any]:
     """:func:`har_kd_ros.inference.gaf.gaf`'s arguments, as the card will state them."""
     g = config["gaf"]
@@ -99,6 +107,7 @@ def gaf_kwargs(config: dict[str, Any]) -> dict[str, Any]:
         "image_size": int(g["image_size"]),
         "normalisation": g["normalisation"],
         "value_range": gaf_value_range(config),
+        "mu_law": gaf_mu_law(config),
     }
 
 

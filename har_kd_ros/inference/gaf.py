@@ -15,6 +15,11 @@ values outside the range are clipped). A constant window has no per-window resca
 is mapped to x' = 0 (phi = pi/2), so its GASF is -1 and its GADF 0 everywhere, which is
 finite, deterministic and the same in training and on the robot.
 
+A fixed range wide enough for a swing squeezes a resting wrist into a sliver of the image: a
+still watch's 0.03 rad/s is 0.3 % of +-10 rad/s. ``mu_law`` compands the rescaled series,
+x'' = sign(x') ln(1 + mu |x'|) / ln(1 + mu) (mu = 0: linear), as telephony does with speech:
+small values spread out, large ones keep their order and sign, and x'' stays in [-1, 1].
+
 Everything is matrix arithmetic on (N, C, W) batches: a PAA matrix product and one
 batched rank-2 product, no Python loop over samples.
 """
@@ -29,6 +34,7 @@ import numpy as np
 Method = Literal["summation", "difference"]
 Normalisation = Literal["window", "fixed"]
 ValueRange = tuple[float, float] | tuple[tuple[float, float], ...]
+MuLaw = float | tuple[float, ...]
 
 METHODS: tuple[str, ...] = ("summation", "difference")
 NORMALISATIONS: tuple[str, ...] = ("window", "fixed")
@@ -99,12 +105,31 @@ def rescale(
     raise ValueError(f"normalisation: expected one of {NORMALISATIONS}, got {normalisation!r}")
 
 
+def mu_law_columns(mu_law: MuLaw | None, channels: int) -> np.ndarray | float:
+    """``mu_law`` as a scalar for every channel or a (C, 1) column, checked."""
+    mu = np.asarray(0.0 if mu_law is None else mu_law, dtype=np.float64)
+    if mu.shape not in ((), (channels,)) or not (np.all(np.isfinite(mu)) and np.all(mu >= 0)):
+        raise ValueError(f"mu_law: expected mu >= 0 for every channel or one per channel ({channels}), got {mu_law}")
+    return float(mu) if mu.ndim == 0 else mu[:, None]
+
+
+def compand(scaled: np.ndarray, mu_law: MuLaw | None) -> np.ndarray:
+    """mu-law companding of (..., C, S) values in [-1, 1]; channels with mu = 0 pass unchanged."""
+    mu = mu_law_columns(mu_law, scaled.shape[-2] if scaled.ndim >= 2 else 1)
+    if np.all(mu == 0):
+        return scaled
+    safe = np.where(mu > 0, mu, 1.0)
+    curved = np.sign(scaled) * np.log1p(safe * np.abs(scaled)) / np.log1p(safe)
+    return np.where(mu > 0, curved, scaled)
+
+
 def gaf(
     windows: np.ndarray,
     method: Method = "summation",
     image_size: int | None = None,
     normalisation: Normalisation = "window",
     value_range: ValueRange | None = None,
+    mu_law: MuLaw | None = None,
 ) -> np.ndarray:
     """GAF images of IMU windows.
 
@@ -115,6 +140,8 @@ def gaf(
         normalisation: ``window`` (per window and channel min-max) or ``fixed``.
         value_range: for ``fixed``: (low, high) sensor range in the input's units, or one
             (low, high) per channel (m/s^2 for the accelerometer, rad/s for the gyroscope).
+        mu_law: mu of the companding after rescaling, for every channel or one per channel;
+            0 or None: linear.
 
     Returns:
         float32 (C, S, S) or (N, C, S, S), values in [-1, 1].
@@ -145,7 +172,7 @@ def gaf(
             x = np.clip((x * scale) @ paa, -quarter, quarter) / scale
         else:
             x = x @ paa
-    scaled = rescale(x, normalisation, value_range)
+    scaled = compand(rescale(x, normalisation, value_range), mu_law)
     cos = scaled.astype(np.float32)
     sin = np.sqrt(np.clip((1.0 - scaled) * (1.0 + scaled), 0.0, 1.0)).astype(np.float32)
     # Both fields are rank-2 products, G = L @ R with R = [cos, -sin]^T and L = [cos, sin]

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from har_kd_ros.imu.channels import CHANNELS, UNITS, uses_gyro
-from har_kd_ros.inference.gaf import METHODS, NORMALISATIONS
+from har_kd_ros.inference.gaf import METHODS, NORMALISATIONS, mu_law_columns
 from har_kd_ros.skeleton.topology import CANONICAL_JOINTS
 
 SCHEMA_VERSION = 1
@@ -58,6 +58,7 @@ class ModelCard:
     normalisation: str = ""
     # one (low, high) for every channel, or one per channel
     value_range: tuple[float, float] | tuple[tuple[float, float], ...] | None = None
+    mu_law: tuple[float, ...] | None = None  # one mu per channel; None: linear (the field is left out)
     # skeleton: canonical joints resampled over the window's span
     skeleton_frames: int = 0
     joints: tuple[str, ...] = ()
@@ -84,16 +85,19 @@ class ModelCard:
             "image_size": self.image_size,
             "normalisation": self.normalisation,
             "value_range": self.value_range,
+            "mu_law": self.mu_law,
         }
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        for key in ("labels", "channels", "joints", "input_shape", "value_range"):
+        for key in ("labels", "channels", "joints", "input_shape", "value_range", "mu_law"):
             if d[key] is not None:
                 d[key] = [list(v) if isinstance(v, tuple) else v for v in d[key]]
         drop = _SKELETON_FIELDS if self.modality == "imu_gaf" else _IMU_FIELDS
         if not self.gyro_units:
             drop = (*drop, "gyro_units")
+        if self.mu_law is None:
+            drop = (*drop, "mu_law")
         return {k: v for k, v in d.items() if k not in drop}
 
     def save(self, path: str | Path) -> None:
@@ -125,6 +129,7 @@ _IMU_FIELDS = (
     "image_size",
     "normalisation",
     "value_range",
+    "mu_law",
 )
 _SKELETON_FIELDS = ("skeleton_frames", "joints", "body_frame", "root_relative", "min_coverage")
 
@@ -244,6 +249,22 @@ def _parse_range(f: _Fields, normalisation: str, channels: int) -> Any:
     return tuple(pairs)
 
 
+def _parse_mu_law(f: _Fields, channels: int) -> tuple[float, ...] | None:
+    """``mu_law``: one mu >= 0 per channel (absent: linear)."""
+    expected = f"a list of one number >= 0 per channel ({channels})"
+    value = f.get("mu_law", (list, type(None)), expected, required=False)
+    if value is None:
+        return None
+    if len(value) != channels or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
+        raise f.fail("mu_law", expected, value)
+    try:
+        mu_law_columns(tuple(float(v) for v in value), channels)
+    except ValueError:
+        raise f.fail("mu_law", expected, value) from None
+    mu = tuple(float(v) for v in value)
+    return mu if any(mu) else None
+
+
 def _parse_imu(f: _Fields, window: int, input_shape: list[Any]) -> dict[str, Any]:
     channels = f.str_list("channels", 1)
     unknown = [c for c in channels if c not in CHANNELS]
@@ -274,6 +295,7 @@ def _parse_imu(f: _Fields, window: int, input_shape: list[Any]) -> dict[str, Any
         "image_size": image_size,
         "normalisation": normalisation,
         "value_range": value_range,
+        "mu_law": _parse_mu_law(f, len(channels)),
     }
 
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from har_kd_ros.inference.gaf import gaf, paa_bounds
+from har_kd_ros.inference.gaf import compand, gaf, paa_bounds
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +78,47 @@ def test_per_channel_ranges_encode_each_channel_with_its_own_range():
     # one shared range would have flattened the gyroscope to near-constant images
     shared = gaf(x, normalisation="fixed", value_range=(-30, 30), image_size=20)
     assert np.abs(shared[:, 3:] - both[:, 3:]).max() > 0.5
+
+
+def test_mu_law_spreads_a_resting_wrist_across_the_image():
+    """At +-10 rad/s a still watch (0.03 rad/s of noise) and a fidgeting wrist (0.3 rad/s) give
+    nearly the same flat image; companded, they differ by a third of the image's span."""
+    rng = np.random.default_rng(0)
+    t = np.linspace(0, 2.56, 128)
+    still = rng.normal(0, 0.03, (1, 3, 128))
+    fidget = 0.3 * np.sin(2 * np.pi * 0.5 * t + np.arange(3)[:, None])[None]
+    kw = {"normalisation": "fixed", "value_range": (-10, 10), "image_size": 64}
+    linear = [gaf(w, **kw) for w in (still, fidget)]
+    companded = [gaf(w, **kw, mu_law=1000.0) for w in (still, fidget)]
+    # GASF near x' = 0 is -1 + O(x'^2): linear, both images are within 0.01 of flat
+    assert np.abs(linear[0] - linear[1]).max() < 0.01
+    assert np.abs(companded[0] - companded[1]).max() > 0.3
+
+
+def test_mu_law_is_odd_monotonic_and_bounded_and_zero_is_linear():
+    x = np.linspace(-1, 1, 201)[None]
+    y = compand(x, 255.0)
+    np.testing.assert_allclose(y, -y[:, ::-1], atol=1e-12)
+    assert np.all(np.diff(y) > 0) and y[0, 0] == -1.0 and y[0, -1] == 1.0
+    assert y[0, 110] > 5 * x[0, 110]  # x' = 0.1 lifted well above the line
+    np.testing.assert_array_equal(compand(x, 0.0), x)
+    np.testing.assert_array_equal(compand(x, None), x)
+
+
+def test_mu_law_per_channel_leaves_linear_channels_alone():
+    rng = np.random.default_rng(1)
+    x = rng.normal(0, 1, (2, 6, 40))
+    kw = {"normalisation": "fixed", "value_range": ((-30, 30),) * 3 + ((-5, 5),) * 3, "image_size": 20}
+    plain = gaf(x, **kw)
+    mixed = gaf(x, **kw, mu_law=(0, 0, 0, 100, 100, 100))
+    np.testing.assert_array_equal(mixed[:, :3], plain[:, :3])
+    assert np.abs(mixed[:, 3:] - plain[:, 3:]).max() > 0.1
+
+
+@pytest.mark.parametrize("mu_law", [-1.0, (100.0,) * 2, float("nan")])
+def test_mu_law_must_be_non_negative_per_channel(mu_law):
+    with pytest.raises(ValueError, match="mu_law: expected mu >= 0"):
+        gaf(np.ones((3, 10)), normalisation="fixed", value_range=(-1, 1), mu_law=mu_law)
 
 
 @pytest.mark.parametrize(

@@ -90,9 +90,23 @@ def test_a_six_axis_card_round_trips_with_per_channel_ranges(card_dict):
     assert ModelCard.from_dict(no_units).gyro_units == "rad/s"
 
 
+def test_mu_law_round_trips_and_is_left_out_when_linear(card_dict):
+    companded = ModelCard.from_dict({**six_axis(card_dict), "mu_law": [0, 0, 0, 1000, 1000, 1000]})
+    assert companded.mu_law == (0.0, 0.0, 0.0, 1000.0, 1000.0, 1000.0)
+    assert companded.gaf_kwargs()["mu_law"] == companded.mu_law
+    assert ModelCard.from_dict(companded.to_dict()) == companded
+    linear = ModelCard.from_dict({**six_axis(card_dict), "mu_law": [0] * 6})
+    assert linear.mu_law is None and "mu_law" not in linear.to_dict()
+    assert ModelCard.from_dict(six_axis(card_dict)).mu_law is None  # a card without the field: linear
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [
+        ("mu_law", [1000] * 5),  # one short
+        ("mu_law", [0, 0, 0, -1, 0, 0]),
+        ("mu_law", [0, 0, 0, True, 0, 0]),
+        ("mu_law", 1000),
         ("value_range", [[-40, 40]] * 5),  # one pair short
         ("value_range", [[-40, 40]] * 5 + [[1, -1]]),
         ("value_range", [-40, [40]]),
