@@ -116,11 +116,11 @@ def cmd_experiments(args: argparse.Namespace) -> int:
     data = [f"dataset.name={args.dataset}"] if args.dataset else []
     data += [f"dataset.root={args.root}"] if args.root else []
     dataset_given = bool(data or args.config)
-    data += list(args.set)  # every run of the suite
     suite = args.suite or ("baselines" if dataset_given else "synthetic")
     config = dataset_config(args.dataset, args.config) if suite == "baselines" else (args.config or None)
     if suite != "baselines" and data:
         raise ValueError(f"suite {suite}: runs its own datasets; --dataset and --root go with --suite baselines")
+    data += list(args.set)  # every run of the suite
     run_suite(
         suite,
         args.seeds,

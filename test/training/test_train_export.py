@@ -32,6 +32,8 @@ def trained(tmp_path_factory):
             "1",
             "--set",
             "int8=static",
+            "--set",
+            "gaf.gyro_mu_law=1000",  # the card must carry it to the robot
             *sets,
         ]
     )
@@ -73,6 +75,24 @@ def test_export_card_and_parity(trained):
     assert card.channels == ("acc_x", "acc_y", "acc_z", "gyro_x", "gyro_y", "gyro_z")  # the synthetic recipe's
     p = clf.probabilities(np.random.default_rng(0).normal(0, 5, (3, 6, 64)))
     assert p.shape == (3, K)
+
+
+def test_the_robot_encodes_windows_as_training_did(trained):
+    """The card carries every encoding setting of the run, the gyroscope's companding too: the
+    runtime's images of a window are the ones the training loop made of it."""
+    from tiny_config import TINY
+
+    from har_kd_ros.inference.gaf import gaf
+    from training.config import load_config
+    from training.prepare import gaf_kwargs
+
+    _, model = trained
+    config = load_config(f"{CONFIGS}/supervised.yaml", [*TINY, "gaf.gyro_mu_law=1000"])
+    card = ModelCard.load(model.with_suffix(".json"))
+    assert card.mu_law == (0.0, 0.0, 0.0, 1000.0, 1000.0, 1000.0)
+    rng = np.random.default_rng(3)
+    windows = np.concatenate([rng.normal(0, 5, (4, 3, 64)), rng.normal(0, 0.05, (4, 3, 64))], axis=1)
+    np.testing.assert_array_equal(StudentClassifier(model).encode(windows), gaf(windows, **gaf_kwargs(config)))
 
 
 def test_int8_export_records_its_accuracy_delta(trained):
@@ -125,6 +145,9 @@ def test_bundled_student_beats_chance_on_unseen_subjects(default_student):
         (["run", "--config", "nope.yaml"], "error: "),
         (["experiments", "--only", "vskd", "pskdd"], "error: only: ['pskdd'] are not variants of the synthetic suite"),
         (["experiments", "--jobs", "0"], "error: jobs: expected >= 1, got 0"),
+        # --set reaches every run of a suite (here refused as a key), --dataset does not
+        (["experiments", "--only", "kd", "--set", "optim.epoch=3"], "error: config key 'optim.epoch': unknown"),
+        (["experiments", "--dataset", "utd_mhad", "--suite", "watch"], "error: suite watch: runs its own datasets"),
         (["demo-recording", "--segment", "0"], "error: segment_s: expected a positive number of seconds, got 0.0"),
         (["demo-recording", "--activities", "walking,flying"], "error: activity: expected one of"),
     ],
@@ -145,7 +168,7 @@ def test_a_finished_run_is_recognised_only_for_its_own_config(trained):
     from training.run_dirs import finished_run
 
     out, model = trained
-    base = [*TINY, "int8=static", "seed=1", f"export={model}", f"out={out}"]
+    base = [*TINY, "int8=static", "gaf.gyro_mu_law=1000", "seed=1", f"export={model}", f"out={out}"]
     same = finished_run(load_config(f"{CONFIGS}/supervised.yaml", [*base, "optim.threads=2", "progress=true"]))
     assert same is not None and same["run_dir"].endswith("supervised_seed1")
     assert (
