@@ -74,7 +74,8 @@ def _tracked_accuracy(config: dict, result: dict) -> float:
     """Test accuracy on the windows with a tracked skeleton: a student's ``test_tracked``; a
     skeleton-reading teacher is scored on those windows alone; an accelerometer teacher has none."""
     if config["method"] != "teacher":
-        return result.get("test_tracked", {}).get("accuracy", math.nan)
+        scored = result.get("test_tracked", {})
+        return scored["accuracy"] if scored.get("n", 0) > 0 else math.nan
     return result["test"]["accuracy"] if config["teacher"]["kind"] in ("skeleton", "fusion") else math.nan
 
 

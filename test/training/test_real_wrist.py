@@ -49,6 +49,7 @@ def test_every_test_window_is_saved_with_its_recording_and_vote(student):
     m = metrics_of(out, "supervised")
     assert m["n_train"] == 32 * 11 and m["n_test"] == 40 * 11  # 5 s windows every 0.5 s of 10 s series
     assert m["test_recordings"]["n"] == 40
+    assert "test_tracked" not in m  # no skeleton in BasicMotions: no tracked windows to score
     path = out / "basic_motions_predefined_split" / "supervised_seed0" / "test_predictions.csv"
     rows = list(csv.DictReader(path.open()))
     assert len(rows) == m["n_test"] and len({r["recording"] for r in rows}) == 40

@@ -305,7 +305,8 @@ def fit(
         "n_test": len(y_test),
         "train_seconds": train_seconds,  # this process's epochs (a resumed run: the epochs it ran)
     }
-    if "skeleton_valid" in data["test"]:  # the windows a skeleton teacher is scored on
+    # the windows a skeleton teacher is scored on (none where the dataset has no skeleton)
+    if "skeleton_valid" in data["test"] and bool(data["test"]["skeleton_valid"].any()):
         result["test_tracked"] = classification_report(*tracked(data["test"], y_test, test_pred), label_names)
     if "recording" in data["test"]:
         recordings = data["test"]["recording"].numpy()
