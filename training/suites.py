@@ -33,6 +33,7 @@ def _synthetic() -> list[Variant]:
     )
     unbalanced = (*extra, "dataset.extra_balance=false")  # the still windows not repeated
     keep = ("teacher.unseen_classes=keep",)  # soft targets also over classes the teacher never read
+    few = ("dataset.options.n_subjects=8",)  # 4 labelled training subjects (one validates), 4 test
     return [
         Variant("teacher_skeleton", c + "teacher.yaml", ("teacher.kind=skeleton",), "skeleton only (VSKD's teacher)"),
         Variant("teacher_fusion", c + "teacher.yaml", ("teacher.kind=fusion",), "skeleton + accelerometer"),
@@ -87,12 +88,17 @@ def _synthetic() -> list[Variant]:
         ),
         Variant("kd_extra_unbalanced", c + "kd.yaml", unbalanced, "as kd_extra, still windows not repeated"),
         Variant("vskd_extra_unbalanced", c + "vskd.yaml", unbalanced, "as vskd_extra, still windows not repeated"),
+        Variant("supervised_few", c + "supervised.yaml", few, "student alone, 8 subjects (3 train)"),
+        Variant("kd_few", c + "kd.yaml", few, "vanilla KD, 8 subjects (3 train)"),
+        Variant("vskd_few", c + "vskd.yaml", few, "DASK, 8 subjects (3 train)"),
         Variant(
             "supervised_64_epochs",
             c + "supervised.yaml",
             ("optim.epochs=64",),
             "student alone, 64 epochs (the steps of an extra-subject run)",
         ),
+        Variant("kd_64_epochs", c + "kd.yaml", ("optim.epochs=64",), "vanilla KD, 64 epochs"),
+        Variant("vskd_64_epochs", c + "vskd.yaml", ("optim.epochs=64",), "DASK, 64 epochs"),
         Variant("supervised_resnet18", c + "supervised.yaml", ("student.arch=resnet18",), "ResNet18 student alone"),
         Variant("vskd_resnet18", c + "vskd.yaml", ("student.arch=resnet18",), "ResNet18 student, DASK"),
         Variant("pskd_resnet18", c + "pskd.yaml", ("student.arch=resnet18",), "ResNet18 student, PSKD"),
@@ -125,6 +131,7 @@ def _watch() -> list[Variant]:
     return [
         Variant("recipe", c, (), "the bundled student's recipe", True),
         Variant("no_gyroscope", c, ("window.sensors=[acc]",), "accelerometer only", True),
+        Variant("companded_gyroscope", c, ("gaf.gyro_mu_law=1000",), "gyroscope GAF companded (mu 1000)", True),
         Variant("no_augmentation", c, no_augment, "no on-the-fly augmentation", True),
         Variant("no_moving_average", c, ("optim.ema=0",), "raw weights, not their moving average", True),
         Variant("no_precise_bn", c, ("optim.precise_bn=0",), "BatchNorm's running statistics", True),
