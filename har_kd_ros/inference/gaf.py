@@ -115,6 +115,8 @@ def mu_law_columns(mu_law: MuLaw | None, channels: int) -> np.ndarray | float:
 
 def compand(scaled: np.ndarray, mu_law: MuLaw | None) -> np.ndarray:
     """mu-law companding of (..., C, S) values in [-1, 1]; channels with mu = 0 pass unchanged."""
+    if mu_law is None:  # every card without the field: nothing to check or compute per window
+        return scaled
     mu = mu_law_columns(mu_law, scaled.shape[-2] if scaled.ndim >= 2 else 1)
     if np.all(mu == 0):
         return scaled
