@@ -74,10 +74,15 @@ def student_channels(config: dict[str, Any]) -> tuple[str, ...]:
     return channels_of(config["window"]["sensors"])
 
 
+def _per_channel(config: dict[str, Any], acc_key: str, gyro_key: str) -> tuple[float, ...]:
+    """``gaf.<acc_key>`` for each accelerometer channel, ``gaf.<gyro_key>`` for each gyroscope one."""
+    g = config["gaf"]
+    return tuple(float(g[acc_key] if sensor_of(c) == "acc" else g[gyro_key]) for c in student_channels(config))
+
+
 def channel_scale(config: dict[str, Any]) -> tuple[float, ...]:
     """Each channel's sensor range: ``gaf.range`` m/s^2 or ``gaf.gyro_range`` rad/s."""
-    g = config["gaf"]
-    return tuple(float(g["range"] if sensor_of(c) == "acc" else g["gyro_range"]) for c in student_channels(config))
+    return _per_channel(config, "range", "gyro_range")
 
 
 def gaf_value_range(config: dict[str, Any]) -> Any:
@@ -94,8 +99,7 @@ def gaf_value_range(config: dict[str, Any]) -> Any:
 def gaf_mu_law(config: dict[str, Any]) -> tuple[float, ...] | None:
     """The card's ``mu_law``: ``gaf.mu_law`` for accelerometer channels, ``gaf.gyro_mu_law`` for
     the gyroscope's; None where every channel is linear."""
-    g = config["gaf"]
-    mu = tuple(float(g["mu_law"] if sensor_of(c) == "acc" else g["gyro_mu_law"]) for c in student_channels(config))
+    mu = _per_channel(config, "mu_law", "gyro_mu_law")
     return mu if any(mu) else None
 
 

@@ -105,9 +105,9 @@ def rescale(
     raise ValueError(f"normalisation: expected one of {NORMALISATIONS}, got {normalisation!r}")
 
 
-def mu_law_columns(mu_law: MuLaw | None, channels: int) -> np.ndarray | float:
+def mu_law_columns(mu_law: MuLaw, channels: int) -> np.ndarray | float:
     """``mu_law`` as a scalar for every channel or a (C, 1) column, checked."""
-    mu = np.asarray(0.0 if mu_law is None else mu_law, dtype=np.float64)
+    mu = np.asarray(mu_law, dtype=np.float64)
     if mu.shape not in ((), (channels,)) or not (np.all(np.isfinite(mu)) and np.all(mu >= 0)):
         raise ValueError(f"mu_law: expected mu >= 0 for every channel or one per channel ({channels}), got {mu_law}")
     return float(mu) if mu.ndim == 0 else mu[:, None]

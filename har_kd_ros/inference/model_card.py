@@ -257,11 +257,11 @@ def _parse_mu_law(f: _Fields, channels: int) -> tuple[float, ...] | None:
         return None
     if len(value) != channels or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
         raise f.fail("mu_law", expected, value)
+    mu = tuple(float(v) for v in value)
     try:
-        mu_law_columns(tuple(float(v) for v in value), channels)
+        mu_law_columns(mu, channels)
     except ValueError:
         raise f.fail("mu_law", expected, value) from None
-    mu = tuple(float(v) for v in value)
     return mu if any(mu) else None
 
 
