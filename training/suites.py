@@ -34,6 +34,14 @@ def _synthetic() -> list[Variant]:
     unbalanced = (*extra, "dataset.extra_balance=false")  # the still windows not repeated
     keep = ("teacher.unseen_classes=keep",)  # soft targets also over classes the teacher never read
     few = ("dataset.options.n_subjects=8",)  # 4 labelled training subjects (one validates), 4 test
+
+    def per_method(
+        suffix: str, overrides: tuple[str, ...], note: str, methods: tuple[str, ...] = ("supervised", "kd", "vskd")
+    ) -> list[Variant]:
+        """The same change to the student alone, vanilla KD and DASK, named ``<method><suffix>``."""
+        who = {"supervised": "student alone", "kd": "vanilla KD", "vskd": "DASK"}
+        return [Variant(m + suffix, f"{c}{m}.yaml", overrides, note.format(who=who[m], method=m)) for m in methods]
+
     return [
         Variant("teacher_skeleton", c + "teacher.yaml", ("teacher.kind=skeleton",), "skeleton only (VSKD's teacher)"),
         Variant("teacher_fusion", c + "teacher.yaml", ("teacher.kind=fusion",), "skeleton + accelerometer"),
@@ -77,28 +85,16 @@ def _synthetic() -> list[Variant]:
             (*extra, "dataset.extra_labels=recorded"),
             "student alone + 8 extra subjects, recorded labels (upper bound)",
         ),
-        Variant("supervised_extra", c + "supervised.yaml", extra, "student alone + 8 extra subjects, teacher labels"),
-        Variant("kd_extra", c + "kd.yaml", extra, "vanilla KD + 8 extra subjects, teacher labels"),
-        Variant("vskd_extra", c + "vskd.yaml", extra, "DASK + 8 extra subjects, teacher labels"),
-        Variant(
-            "supervised_extra_unbalanced",
-            c + "supervised.yaml",
-            unbalanced,
-            "as supervised_extra, still windows not repeated",
-        ),
-        Variant("kd_extra_unbalanced", c + "kd.yaml", unbalanced, "as kd_extra, still windows not repeated"),
-        Variant("vskd_extra_unbalanced", c + "vskd.yaml", unbalanced, "as vskd_extra, still windows not repeated"),
-        Variant("supervised_few", c + "supervised.yaml", few, "student alone, 8 subjects (3 train)"),
-        Variant("kd_few", c + "kd.yaml", few, "vanilla KD, 8 subjects (3 train)"),
-        Variant("vskd_few", c + "vskd.yaml", few, "DASK, 8 subjects (3 train)"),
+        *per_method("_extra", extra, "{who} + 8 extra subjects, teacher labels"),
+        *per_method("_extra_unbalanced", unbalanced, "as {method}_extra, still windows not repeated"),
+        *per_method("_few", few, "{who}, 8 subjects (3 train)"),
         Variant(
             "supervised_64_epochs",
             c + "supervised.yaml",
             ("optim.epochs=64",),
             "student alone, 64 epochs (the steps of an extra-subject run)",
         ),
-        Variant("kd_64_epochs", c + "kd.yaml", ("optim.epochs=64",), "vanilla KD, 64 epochs"),
-        Variant("vskd_64_epochs", c + "vskd.yaml", ("optim.epochs=64",), "DASK, 64 epochs"),
+        *per_method("_64_epochs", ("optim.epochs=64",), "{who}, 64 epochs", ("kd", "vskd")),
         Variant("supervised_resnet18", c + "supervised.yaml", ("student.arch=resnet18",), "ResNet18 student alone"),
         Variant("vskd_resnet18", c + "vskd.yaml", ("student.arch=resnet18",), "ResNet18 student, DASK"),
         Variant("pskd_resnet18", c + "pskd.yaml", ("student.arch=resnet18",), "ResNet18 student, PSKD"),
