@@ -21,18 +21,20 @@ from training.prepare import Prepared, onnx_teacher_outputs
 from training.teachers import get_teacher
 
 
-def _skeleton_logits(config: dict[str, Any], prepared: Prepared, ctx: DistContext) -> torch.Tensor:
-    """The skeleton teacher's logits on the extra windows: attached already if the method distils
-    from it, else from the exported teacher (teacher.model) or the run's own."""
+def _teacher_labels(config: dict[str, Any], prepared: Prepared, ctx: DistContext) -> torch.Tensor:
+    """The skeleton teacher's top class on each extra window as a run class (-1: the exported
+    teacher's top class is none of the run's): from the exported teacher (teacher.model), else
+    the run's own; logits attached already (the method distils from it) are reused."""
     extra = prepared.extra
     logits_key = teacher_keys("skeleton")[0]
-    if logits_key in extra:
-        return extra[logits_key]
-    if prepared.teacher is not None:
+    classes = prepared.teacher_classes
+    if logits_key in extra and (classes is None or classes.identity):
+        return extra[logits_key].argmax(1)
+    if prepared.teacher is not None:  # its top class over all its classes, not only the run's
         logits, _ = onnx_teacher_outputs(prepared.teacher, extra["skeleton"].numpy())
-        return torch.from_numpy(logits).float()
+        return torch.from_numpy(classes.labels(logits))
     model, _ = get_teacher(config, prepared, "skeleton", ctx)
-    return predict(model, extra)[0]
+    return predict(model, extra)[0].argmax(1)
 
 
 def labelled_by_teacher(config: dict[str, Any]) -> bool:
@@ -51,10 +53,14 @@ def label_extra(config: dict[str, Any], prepared: Prepared, ctx: DistContext = S
     by_teacher = labelled_by_teacher(config)
     report: dict[str, Any] = {"subjects": list(ds["extra_subjects"]), "labels": "teacher" if by_teacher else "recorded"}
     if by_teacher:
-        logits = _skeleton_logits(config, prepared, ctx)
-        keep = extra["skeleton_valid"].nonzero().squeeze(1)
+        top = _teacher_labels(config, prepared, ctx)
+        valid = extra["skeleton_valid"]
+        outside = int((valid & (top < 0)).sum())
+        if outside:  # the teacher saw an activity the run does not train
+            report["outside_classes"] = outside
+        keep = (valid & (top >= 0)).nonzero().squeeze(1)
         recorded = extra["y"][keep]
-        labels = logits[keep].argmax(1)
+        labels = top[keep]
         known = recorded >= 0
         if bool(known.any()):
             report["teacher_label_accuracy"] = float((labels[known] == recorded[known]).float().mean())
@@ -62,7 +68,10 @@ def label_extra(config: dict[str, Any], prepared: Prepared, ctx: DistContext = S
         extra["y"] = labels
     report["windows"] = len(extra["y"])
     if report["windows"] == 0:
-        raise ValueError("dataset.extra_subjects: the teacher can read none of their windows (no tracked skeleton)")
+        raise ValueError(
+            "dataset.extra_subjects: the teacher labels none of their windows (no tracked skeleton, or none "
+            "of the run's classes)"
+        )
     train = prepared.splits["train"]
     if by_teacher and ds["extra_balance"]:
         train, classes, copies = keep_unlabelable_share(train, len(extra["y"]))

@@ -10,6 +10,8 @@ from __future__ import annotations
 import shlex
 from typing import Any
 
+import torch
+
 from training.engine.augmented_batches import AugmentedBatches
 from training.engine.distributed import SINGLE_PROCESS, DistContext
 from training.engine.loop import fit, load_checkpoint, seed_everything
@@ -53,9 +55,10 @@ def run(
     for kind in teachers_needed(config):
         if exported is not None and kind == "skeleton":
             train = prepared.splits["train"]
-            teacher_dims[kind] = attach_onnx_teacher(train, kind, exported, prepared.teacher_train_outputs)
+            classes = prepared.teacher_classes
+            teacher_dims[kind] = attach_onnx_teacher(train, kind, exported, classes, prepared.teacher_train_outputs)
             if prepared.extra is not None:
-                attach_onnx_teacher(prepared.extra, kind, exported)
+                attach_onnx_teacher(prepared.extra, kind, exported, classes)
             teacher_metrics[kind] = exported.card.provenance.get("metrics", {}).get("test_accuracy")
             continue
         teacher, t_result = get_teacher(config, prepared, kind, ctx)
@@ -70,6 +73,8 @@ def run(
     # what each teacher learnt, read before teacher-labelled extra windows join the training split
     n_classes = len(prepared.label_names)
     teacher_classes = {kind: known_classes(prepared.splits["train"], kind, n_classes) for kind in teacher_dims}
+    if exported is not None and "skeleton" in teacher_classes:  # nor a class the exported one has no output for
+        teacher_classes["skeleton"] &= torch.from_numpy(prepared.teacher_classes.known)
     extra = label_extra(config, prepared, ctx) if prepared.extra is not None else None
     seed_everything(int(config["seed"]))
     channels = student_channels(settings)

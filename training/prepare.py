@@ -18,6 +18,7 @@ import torch
 from har_kd_ros.imu.channels import channels_of, sensor_of, uses_gyro
 from har_kd_ros.inference.gaf import gaf
 from training.auto_settings import resolve_auto
+from training.class_map import ClassMap
 from training.data.augment import AugmentConfig
 from training.data.pairing import WindowSpec, pair_recordings
 from training.data.protocols import get_protocol, split
@@ -39,6 +40,7 @@ class Prepared:
     # its logits and embedding on the train split when it labelled the windows (dataset.labels:
     # teacher), so distillation does not run it over them a second time
     teacher_train_outputs: tuple[np.ndarray, np.ndarray | None] | None = None
+    teacher_classes: ClassMap | None = None  # the exported teacher's classes on the run's (by name)
     recordings: list = field(default_factory=list)  # the whole dataset (the splits' ``recording`` indexes it)
     parts: dict[str, list[int]] = field(default_factory=dict)  # which recordings train, validate and test
     # windows of dataset.extra_subjects: the student's training windows once a teacher labels them
@@ -181,6 +183,24 @@ def onnx_teacher_outputs(teacher, skeleton: np.ndarray) -> tuple[np.ndarray, np.
     return np.concatenate([p[0] for p in parts]), embedding
 
 
+def teacher_class_map(teacher, labels: tuple[str, ...]) -> ClassMap:
+    """The exported teacher's classes on the run's; says on stderr what a partial match leaves out."""
+    class_map = ClassMap(teacher.labels, labels, f"teacher.model: {teacher.path}")
+    if class_map.missing():
+        print(
+            f"teacher.model: {teacher.path} has no class {class_map.missing()}: its soft targets leave them out "
+            "and it labels no extra window with them",
+            file=sys.stderr,
+        )
+    if class_map.extra():
+        print(
+            f"teacher.model: its classes {class_map.extra()} are not among the recordings' labels: an extra "
+            "window it gives one of them is left out",
+            file=sys.stderr,
+        )
+    return class_map
+
+
 def relabel_by_teacher(paired, teacher):
     """Each window labelled by the teacher's top class; windows it cannot read are dropped. Also
     returns the teacher's outputs on the kept windows (:func:`onnx_teacher_outputs`)."""
@@ -238,6 +258,7 @@ def prepare(config: dict[str, Any], cache: bool = True) -> Prepared:
     if by_teacher and teacher is None:
         raise ValueError("dataset.labels: 'teacher' needs teacher.model (an exported skeleton teacher .onnx)")
     labels = teacher.labels if by_teacher else label_names_of(config, recordings)
+    class_map = None if teacher is None else teacher_class_map(teacher, labels)
     protocol = get_protocol(config["dataset"]["protocol"])
     main, extra = set_aside_extra(recordings, config["dataset"]["extra_subjects"])
     sp = split([recordings[i] for i in main], protocol, val_fraction=float(config["dataset"]["val_fraction"]),
@@ -286,6 +307,7 @@ def prepare(config: dict[str, Any], cache: bool = True) -> Prepared:
         raw,
         teacher=teacher,
         teacher_train_outputs=train_outputs,
+        teacher_classes=class_map,
         gravity=recorded_convention(train_recordings + [recordings[i] for i in extra], "gravity"),
         sensor_location=recorded_convention(train_recordings, "location"),
         recordings=recordings,

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from training.class_map import ClassMap
 from training.data.protocols import group_folds
 from training.engine.distributed import SINGLE_PROCESS, DistContext
 from training.engine.loop import Split, fit, load_checkpoint, predict, seed_everything
@@ -116,16 +117,21 @@ def attach_teacher(split_: Split, kind: str, model: torch.nn.Module) -> None:
 
 
 def attach_onnx_teacher(
-    split_: Split, kind: str, teacher, outputs: tuple[np.ndarray, np.ndarray | None] | None = None
+    split_: Split,
+    kind: str,
+    teacher,
+    classes: ClassMap,
+    outputs: tuple[np.ndarray, np.ndarray | None] | None = None,
 ) -> int:
     """As :func:`attach_teacher`, from an exported teacher (ONNX Runtime): its ``outputs`` on this
-    split if already computed (:func:`relabel_by_teacher`), else it runs; returns the embedding size."""
+    split if already computed (:func:`relabel_by_teacher`), else it runs; its logits are read on
+    the run's classes (``classes``); returns the embedding size."""
     if not teacher.card.embedding_name:
         raise ValueError(f"teacher.model: {teacher.path} exports no embedding (card field 'embedding_name')")
     logits_key, emb_key, valid_key = teacher_keys(kind)
     valid = split_["skeleton_valid"]
     logits, embedding = outputs if outputs is not None else onnx_teacher_outputs(teacher, split_["skeleton"].numpy())
-    z = torch.from_numpy(logits).float()
+    z = torch.from_numpy(classes.logits(logits)).float()
     e = torch.from_numpy(embedding).float()
     split_[logits_key] = z.masked_fill(~valid.unsqueeze(1), 0.0)
     split_[emb_key] = e.masked_fill(~valid.unsqueeze(1), 0.0)

@@ -92,3 +92,52 @@ def test_bags_without_label_topics_read_with_no_segments(tmp_path):
     write_bag(tmp_path / "bag", session(1, trials=1)[:1], labels=False)
     back = load_rosbag(tmp_path / "bag")
     assert back.skeleton.shape[1:] == (33, 3) and back.segments == () and back.label is None
+
+
+@pytest.fixture(scope="module")
+def mixed_bags(tmp_path_factory):
+    """Annotated sessions (a label topic, five of the teacher's 13 classes) and two more: one
+    annotated, one recorded with the camera path only."""
+    root = tmp_path_factory.mktemp("mixed")
+    for s in range(1, 7):
+        write_bag(root / f"s{s}_session", session(s), labels=True)
+    write_bag(root / "s7_session", session(7), labels=False)
+    write_bag(root / "s8_session", session(8), labels=True)
+    return root
+
+
+def mixed_config(root, out, *more):
+    return load_config(
+        "training/configs/rosbag/vskd.yaml",
+        [f"dataset.root={root}", f"out={out}", "dataset.labels=recorded", "optim.epochs=2", "progress=false",
+         "optim.threads=1", "dataset.extra_subjects=[s7_session, s8_session]", *more],
+    )  # fmt: skip
+
+
+def test_the_exported_teachers_soft_targets_mean_the_runs_classes(mixed_bags, tmp_path):
+    """The run trains the recordings' 5 classes, the bundled teacher knows 13 in another order:
+    its soft targets are read by class name, so on the tracked training windows their top class is
+    the annotated one."""
+    from training.prepare import prepare
+    from training.teachers import attach_onnx_teacher
+
+    prepared = prepare(mixed_config(mixed_bags, tmp_path), cache=False)
+    assert prepared.label_names == tuple(sorted(ACTIVITIES)) and len(prepared.teacher.labels) == 13
+    train = prepared.splits["train"]
+    attach_onnx_teacher(train, "skeleton", prepared.teacher, prepared.teacher_classes)
+    z, valid = train["t_logits.skeleton"], train["t_valid.skeleton"]
+    assert z.shape[1] == len(ACTIVITIES) and int(valid.sum()) > 100
+    agree = float((z[valid].argmax(1) == train["y"][valid]).float().mean())
+    assert agree > 0.8, agree
+
+
+def test_mixed_sessions_distil_with_the_teacher_labelling_the_extra_ones(mixed_bags, tmp_path):
+    """Annotated sessions keep their labels; the extra ones, with a label topic or without, are
+    labelled by the teacher in the run's classes (a window it gives a class the run does not train
+    is left out, not forced into one it does)."""
+    result = run(mixed_config(mixed_bags, tmp_path, f"export={tmp_path / 'student.onnx'}"), cache=False)
+    extra = result["extra"]
+    assert extra["labels"] == "teacher" and extra["subjects"] == ["s7_session", "s8_session"]
+    assert extra["windows"] > 200  # both sessions' tracked windows, the unannotated one's too
+    assert extra["teacher_label_accuracy"] > 0.8  # scored on s8, whose annotation the run did not use
+    assert StudentClassifier(tmp_path / "student.onnx").labels == tuple(sorted(ACTIVITIES))
