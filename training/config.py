@@ -135,8 +135,17 @@ DEFAULTS: dict[str, Any] = {
         # logits for them, which teach the student to rule those classes out everywhere
         "unseen_classes": "drop",
     },
-    "kd": {"temperature": 4.0, "ce": 1.0, "kd": 1.0},
-    "dask": {"ce": 1.0, "kd": 1.0, "distance": 25.0, "angle": 50.0, "semantic": 1.0, "temperature": 4.0},
+    # ce_untaught: the CE weight (relative to ce) of a window no teacher reads (no skeleton)
+    "kd": {"temperature": 4.0, "ce": 1.0, "kd": 1.0, "ce_untaught": 1.0},
+    "dask": {
+        "ce": 1.0,
+        "kd": 1.0,
+        "distance": 25.0,
+        "angle": 50.0,
+        "semantic": 1.0,
+        "temperature": 4.0,
+        "ce_untaught": 1.0,
+    },
     "pskd": {
         "teachers": ["acc", "fusion", "skeleton"],
         # stage k runs until this fraction of the epochs with these teachers (see docs/distillation.md)
@@ -183,6 +192,7 @@ def _is_protocol(name: str) -> bool:
 
 _RUN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _POSITIVE_INT, _POSITIVE, _WEIGHT = _at_least(1), _above(0), _at_least(0)
+_CE_UNTAUGHT: Rule = ((lambda v: 0 <= v <= 100), "a multiple of the CE weight in [0, 100]")
 # the losses scale by T^2: beyond ~1e154 that overflows a float, and past a few tens the soft
 # targets are uniform already
 _TEMPERATURE: Rule = ((lambda v: 0 < v <= 1000), "in (0, 1000]")
@@ -262,7 +272,9 @@ RULES: dict[str, Rule] = {
     "kd.temperature": _TEMPERATURE,
     "kd.ce": _WEIGHT,
     "kd.kd": _WEIGHT,
+    "kd.ce_untaught": _CE_UNTAUGHT,
     **{f"dask.{k}": _WEIGHT for k in ("ce", "kd", "distance", "angle", "semantic")},
+    "dask.ce_untaught": _CE_UNTAUGHT,
     "dask.temperature": _TEMPERATURE,
     "pskd.teachers": (
         (lambda v: all(isinstance(k, str) and k in TEACHERS for k in v) and 0 < len(v) == len(set(v))),
@@ -293,6 +305,11 @@ def _merge(base: dict, over: dict, where: str, strict: bool) -> dict:
         else:
             out[key] = copy.deepcopy(value)
     return out
+
+
+def with_defaults(config: dict[str, Any]) -> dict[str, Any]:
+    """``config`` with every key it lacks (a setting added since it was written) at its default."""
+    return _merge(DEFAULTS, config, "", strict=False)
 
 
 def _read(path: Path, seen: tuple[Path, ...] = ()) -> dict:

@@ -34,7 +34,13 @@ def build_objective(
         if method == "kd":
             k = config["kd"]
             weights = DASKWeights(
-                ce=k["ce"], kd=k["kd"], distance=0.0, angle=0.0, semantic=0.0, temperature=k["temperature"]
+                ce=k["ce"],
+                kd=k["kd"],
+                distance=0.0,
+                angle=0.0,
+                semantic=0.0,
+                temperature=k["temperature"],
+                ce_untaught=k["ce_untaught"],
             )
         else:
             weights = DASKWeights(**{k: float(v) for k, v in config["dask"].items()})

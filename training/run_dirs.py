@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from training.config import with_defaults
+
 
 def data_identity(config: dict[str, Any]) -> str:
     """The dataset's name, and for data read from a folder that folder's name and a digest of its
@@ -32,8 +34,9 @@ def finished_run(config: dict[str, Any]) -> dict[str, Any] | None:
     """The metrics of a completed student run of this very config, else None.
 
     Lets an interrupted experiment suite continue where it stopped. Settings that do not change
-    the result (threads, progress bars) may differ; a run whose metrics.json predates its
-    config.json was interrupted after a restart and does not count.
+    the result (threads, progress bars) may differ; a key the stored config lacks counts as its
+    default (a new setting's default is the behaviour the run had without it); a run whose
+    metrics.json predates its config.json was interrupted after a restart and does not count.
     """
     run_dir = student_run_dir(config)
     metrics, meta = run_dir / "metrics.json", run_dir / "config.json"
@@ -46,7 +49,8 @@ def finished_run(config: dict[str, Any]) -> dict[str, Any] | None:
         c.get("optim", {}).pop("threads", None)
         return json.dumps(c, sort_keys=True)
 
-    if essence(json.loads(meta.read_text())["config"]) != essence(config):
+    stored = with_defaults(json.loads(meta.read_text())["config"])
+    if essence(stored) != essence(config):
         return None
     return {**json.loads(metrics.read_text()), "run_dir": str(run_dir)}
 

@@ -111,6 +111,19 @@ def test_dask_is_the_weighted_sum_and_ignores_samples_without_teacher():
     assert set(parts) == {"ce"} and none.item() == pytest.approx(torch.nn.functional.cross_entropy(zs, y).item())
 
 
+def test_dask_weighs_the_cross_entropy_of_untaught_windows():
+    zs, y = t([0.0, 0.0], [LN3, 0.0], [0.0, LN3]), torch.tensor([0, 0, 0])
+    ce = [math.log(2.0), math.log(4.0 / 3.0), math.log(4.0)]  # -log p_s(y) per window
+    valid = torch.tensor([True, True, False])  # the third has no skeleton
+    w = DASKWeights(ce=0.5, kd=0.0, distance=0.0, angle=0.0, semantic=0.0, ce_untaught=3.0)
+    total, _ = DASKLoss(2, 2, w)(zs, zs, zs, zs, y, valid)
+    assert total.item() == pytest.approx(0.5 * (ce[0] + ce[1] + 3.0 * ce[2]) / 3)
+    plain, _ = DASKLoss(2, 2, DASKWeights(ce=0.5, kd=0.0, distance=0.0, angle=0.0, semantic=0.0))(
+        zs, zs, zs, zs, y, valid
+    )
+    assert plain.item() == pytest.approx(0.5 * sum(ce) / 3)
+
+
 def test_acs_hand_case():
     # one sample, true class 0. Teacher A [ln 3, 0]: c_A = 3/4; teacher B [0, 0]: c_B = 1/2 (T = 1).
     # a = softmax((3/4, 1/2) / tau) with tau = 1; m = a_A c_A + a_B c_B.

@@ -178,6 +178,13 @@ def test_a_finished_run_is_recognised_only_for_its_own_config(trained):
     assert finished_run(load_config(f"{CONFIGS}/supervised.yaml", [*base, "optim.lr=0.01"])) is None
     assert finished_run(load_config(f"{CONFIGS}/supervised.yaml", [*base, "seed=2"])) is None
     meta = out / "synthetic_cross_subject/supervised_seed1/config.json"
+    # a run written before a setting existed counts as run at that setting's default
+    stat, stored = os.stat(meta), json.loads(meta.read_text())
+    del stored["config"]["dask"]["ce_untaught"]
+    meta.write_text(json.dumps(stored))
+    os.utime(meta, (stat.st_atime, stat.st_mtime))
+    assert finished_run(load_config(f"{CONFIGS}/supervised.yaml", base)) is not None
+    assert finished_run(load_config(f"{CONFIGS}/supervised.yaml", [*base, "dask.ce_untaught=2"])) is None
     later = os.stat(meta).st_mtime + 5
     os.utime(meta, (later, later))  # a restarted run that did not finish: its old metrics do not count
     assert finished_run(load_config(f"{CONFIGS}/supervised.yaml", base)) is None

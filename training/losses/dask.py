@@ -31,6 +31,9 @@ class DASKWeights:
     angle: float = 50.0
     semantic: float = 1.0
     temperature: float = 4.0
+    # CE weight, relative to ``ce``, of a window no teacher reads: the teacher terms add their
+    # pull to every window they read, so 1 leaves the others (a watch on a table) with less
+    ce_untaught: float = 1.0
 
 
 class DASKLoss(nn.Module):
@@ -58,8 +61,11 @@ class DASKLoss(nn.Module):
     ) -> tuple[torch.Tensor, dict[str, float]]:
         """Total loss and each weighted term (floats, for logging)."""
         w = self.weights
-        terms = {"ce": w.ce * F.cross_entropy(student_logits, targets)}
         v = torch.ones_like(targets, dtype=torch.bool) if teacher_valid is None else teacher_valid
+        ce = F.cross_entropy(student_logits, targets, reduction="none")
+        if w.ce_untaught != 1.0:
+            ce = ce * torch.where(v, 1.0, w.ce_untaught)
+        terms = {"ce": w.ce * ce.mean()}
         if v.any():
             zs, es, zt, et = student_logits[v], student_emb[v], teacher_logits[v], teacher_emb[v]
             if w.kd:
