@@ -77,6 +77,8 @@ DEFAULTS: dict[str, Any] = {
     },
     # range: +-m/s^2 of the accelerometer channels, gyro_range: +-rad/s of the gyroscope's (fixed);
     # mu_law / gyro_mu_law: mu of the companding of the rescaled channels (0: linear)
+    # shape_sensors: sensors whose channels also get an image rescaled per window (shape beside
+    # amplitude), e.g. [gyro]; [] for none
     "gaf": {
         "method": "summation",
         "image_size": 64,
@@ -85,6 +87,7 @@ DEFAULTS: dict[str, Any] = {
         "gyro_range": 10.0,
         "mu_law": 0.0,
         "gyro_mu_law": 0.0,
+        "shape_sensors": [],
     },
     # on-the-fly augmentation of training windows (training/data/augment.py); 0 turns a knob off
     "augment": {
@@ -239,6 +242,10 @@ RULES: dict[str, Rule] = {
     "gaf.gyro_range": _POSITIVE,
     "gaf.mu_law": ((lambda v: 0 <= v <= 1e6), "in [0, 1e6] (0: linear)"),
     "gaf.gyro_mu_law": ((lambda v: 0 <= v <= 1e6), "in [0, 1e6] (0: linear)"),
+    "gaf.shape_sensors": (
+        (lambda v: all(isinstance(k, str) and k in SENSORS for k in v) and len(v) == len(set(v))),
+        f"a list of distinct sensors out of {sorted(SENSORS)} (those of window.sensors)",
+    ),
     "augment.offset_samples": _at_least(0),
     "augment.time_warp": ((lambda v: 0 <= v <= 1), "in [0, 1]"),
     "augment.twist_deg": ((lambda v: 0 <= v <= 180), "in [0, 180]"),
@@ -405,6 +412,9 @@ def _check_together(config: dict[str, Any]) -> None:
             f"config key 'gaf.image_size': expected <= window.window_samples "
             f"({config['window']['window_samples']}), got {config['gaf']['image_size']}"
         )
+    shape, sensors = config["gaf"]["shape_sensors"], config["window"]["sensors"]
+    if "window.sensors" not in auto and not set(shape) <= set(sensors):
+        raise ConfigError(f"config key 'gaf.shape_sensors': expected sensors of window.sensors {sensors}, got {shape}")
     if config["export"] and config["method"] != "teacher" and config["student"]["arch"] not in GAF_STUDENTS:
         raise ConfigError(
             f"config key 'export': only GAF students run on the robot ({', '.join(GAF_STUDENTS)}), "

@@ -17,7 +17,7 @@ from har_kd_ros.inference.model_card import ModelCard
 from har_kd_ros.skeleton.topology import CANONICAL_JOINTS
 from training.engine.run import git_commit, now_iso
 from training.models.students import LogitsOnly
-from training.prepare import Prepared, gaf_mu_law, gaf_value_range, student_channels
+from training.prepare import Prepared, gaf_mu_law, gaf_value_range, shape_channels, student_channels
 from training.teachers import teacher_split
 
 INPUT_NAME = "gaf"
@@ -41,6 +41,7 @@ def export_student(
     value_range: Any = None,
     mu_law: tuple[float, ...] | None = None,
     channels: tuple[str, ...] = ACC_CHANNELS,
+    shape: tuple[str, ...] = (),
     gravity: str = "included",
     sensor_location: str = "right_wrist",
     architecture: str = "",
@@ -49,7 +50,7 @@ def export_student(
 ) -> ModelCard:
     """Write ``out_path`` (.onnx) and its card; check torch vs ONNX Runtime logits on real windows."""
     out_path = Path(out_path)
-    example = torch.zeros(1, len(channels), image_size, image_size)
+    example = torch.zeros(1, len(channels) + len(shape), image_size, image_size)
     wrapped = LogitsOnly(model).eval()
     export_onnx(wrapped, {INPUT_NAME: example}, out_path)
     card = ModelCard(
@@ -68,8 +69,9 @@ def export_student(
         normalisation=normalisation,
         value_range=value_range,
         mu_law=mu_law,
+        shape_channels=tuple(shape) or None,
         input_name=INPUT_NAME,
-        input_shape=("batch", len(channels), image_size, image_size),
+        input_shape=("batch", len(channels) + len(shape), image_size, image_size),
         output_name=OUTPUT_NAME,
         architecture=architecture,
         provenance=dict(provenance or {}),
@@ -237,6 +239,7 @@ def export_run_student(
         value_range=gaf_value_range(config),
         mu_law=gaf_mu_law(config),
         channels=channels,
+        shape=shape_channels(config),
         gravity=prepared.gravity,
         sensor_location=prepared.sensor_location,
         architecture=config["student"]["arch"],

@@ -105,6 +105,22 @@ def gaf_mu_law(config: dict[str, Any]) -> tuple[float, ...] | None:
     return mu if any(mu) else None
 
 
+def shape_channels(config: dict[str, Any]) -> tuple[str, ...]:
+    """The student's channels that also get a per-window image (``gaf.shape_sensors``)."""
+    sensors = config["gaf"]["shape_sensors"]
+    missing = [s for s in sensors if s not in config["window"]["sensors"]]
+    if missing:
+        raise ValueError(
+            f"gaf.shape_sensors: expected sensors the student reads ({config['window']['sensors']}), got {missing}"
+        )
+    return tuple(c for c in student_channels(config) if sensor_of(c) in sensors)
+
+
+def image_channels(config: dict[str, Any]) -> int:
+    """Images per window the student reads: one per channel and one per shape channel."""
+    return len(student_channels(config)) + len(shape_channels(config))
+
+
 def gaf_kwargs(config: dict[str, Any]) -> dict[str, Any]:
     """:func:`har_kd_ros.inference.gaf.gaf`'s arguments, as the card will state them."""
     g = config["gaf"]
@@ -114,6 +130,7 @@ def gaf_kwargs(config: dict[str, Any]) -> dict[str, Any]:
         "normalisation": g["normalisation"],
         "value_range": gaf_value_range(config),
         "mu_law": gaf_mu_law(config),
+        "shape_channels": tuple(student_channels(config).index(c) for c in shape_channels(config)) or None,
     }
 
 

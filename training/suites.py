@@ -141,6 +141,8 @@ def _watch() -> list[Variant]:
         Variant("no_gyroscope", c, ("window.sensors=[acc]",), "accelerometer only", True),
         Variant("companded_gyroscope", c, ("gaf.gyro_mu_law=1000",), "gyroscope GAF companded (mu 1000)", True),
         Variant("companded_accelerometer", c, ("gaf.mu_law=100",), "accelerometer GAF companded (mu 100)", True),
+        Variant("gyroscope_shape", c, ("gaf.shape_sensors=[gyro]",), "gyroscope also rescaled per window", True),
+        Variant("imu_shape", c, ("gaf.shape_sensors=[acc, gyro]",), "every channel also rescaled per window", True),
         Variant("no_augmentation", c, no_augment, "no on-the-fly augmentation", True),
         Variant("no_moving_average", c, ("optim.ema=0",), "raw weights, not their moving average", True),
         Variant("no_precise_bn", c, ("optim.precise_bn=0",), "BatchNorm's running statistics", True),

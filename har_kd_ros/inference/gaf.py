@@ -19,6 +19,9 @@ A fixed range wide enough for a swing squeezes a resting wrist into a sliver of 
 still watch's 0.03 rad/s is 0.3 % of +-10 rad/s. ``mu_law`` compands the rescaled series,
 x'' = sign(x') ln(1 + mu |x'|) / ln(1 + mu) (mu = 0: linear), as telephony does with speech:
 small values spread out, large ones keep their order and sign, and x'' stays in [-1, 1].
+``shape_channels`` keeps the fixed range and adds, for the channels it names, a second image of
+the same series rescaled per window: amplitude from the first, shape from the second, so the white
+noise of a watch on a table and the slow sway of a resting wrist differ at full contrast.
 
 Everything is matrix arithmetic on (N, C, W) batches: a PAA matrix product and one
 batched rank-2 product, no Python loop over samples.
@@ -125,6 +128,16 @@ def compand(scaled: np.ndarray, mu_law: MuLaw | None) -> np.ndarray:
     return np.where(mu > 0, curved, scaled)
 
 
+def shape_index(shape_channels: tuple[int, ...], channels: int) -> list[int]:
+    """``shape_channels`` as a list of distinct channel indices, checked."""
+    index = [int(c) for c in shape_channels]
+    if any(not 0 <= c < channels for c in index) or len(set(index)) != len(index):
+        raise ValueError(
+            f"shape_channels: expected distinct channel indices in [0, {channels}), got {list(shape_channels)}"
+        )
+    return index
+
+
 def gaf(
     windows: np.ndarray,
     method: Method = "summation",
@@ -132,6 +145,7 @@ def gaf(
     normalisation: Normalisation = "window",
     value_range: ValueRange | None = None,
     mu_law: MuLaw | None = None,
+    shape_channels: tuple[int, ...] | None = None,
 ) -> np.ndarray:
     """GAF images of IMU windows.
 
@@ -144,9 +158,11 @@ def gaf(
             (low, high) per channel (m/s^2 for the accelerometer, rad/s for the gyroscope).
         mu_law: mu of the companding after rescaling, for every channel or one per channel;
             0 or None: linear.
+        shape_channels: indices of channels whose per-window rescaled image is appended after
+            the C images (in this order); None or empty: none.
 
     Returns:
-        float32 (C, S, S) or (N, C, S, S), values in [-1, 1].
+        float32 (C + K, S, S) or (N, C + K, S, S) for K shape channels, values in [-1, 1].
     """
     x = np.asarray(windows)
     if x.ndim not in (2, 3):
@@ -175,6 +191,8 @@ def gaf(
         else:
             x = x @ paa
     scaled = compand(rescale(x, normalisation, value_range), mu_law)
+    if shape_channels:
+        scaled = np.concatenate([scaled, rescale(x[..., shape_index(shape_channels, x.shape[-2]), :])], axis=-2)
     cos = scaled.astype(np.float32)
     sin = np.sqrt(np.clip((1.0 - scaled) * (1.0 + scaled), 0.0, 1.0)).astype(np.float32)
     # Both fields are rank-2 products, G = L @ R with R = [cos, -sin]^T and L = [cos, sin]

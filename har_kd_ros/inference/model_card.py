@@ -59,6 +59,8 @@ class ModelCard:
     # one (low, high) for every channel, or one per channel
     value_range: tuple[float, float] | tuple[tuple[float, float], ...] | None = None
     mu_law: tuple[float, ...] | None = None  # one mu per channel; None: linear (the field is left out)
+    # channels that also get an image rescaled per window, after the fixed-range ones; None: none
+    shape_channels: tuple[str, ...] | None = None
     # skeleton: canonical joints resampled over the window's span
     skeleton_frames: int = 0
     joints: tuple[str, ...] = ()
@@ -86,11 +88,23 @@ class ModelCard:
             "normalisation": self.normalisation,
             "value_range": self.value_range,
             "mu_law": self.mu_law,
+            "shape_channels": self.shape_index(),
         }
+
+    def shape_index(self) -> tuple[int, ...] | None:
+        """``shape_channels`` as indices into ``channels`` (what :func:`gaf` takes)."""
+        if not self.shape_channels:
+            return None
+        return tuple(self.channels.index(c) for c in self.shape_channels)
+
+    @property
+    def image_channels(self) -> int:
+        """Images per window: one per channel, plus one per shape channel."""
+        return len(self.channels) + len(self.shape_channels or ())
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        for key in ("labels", "channels", "joints", "input_shape", "value_range", "mu_law"):
+        for key in ("labels", "channels", "joints", "input_shape", "value_range", "mu_law", "shape_channels"):
             if d[key] is not None:
                 d[key] = [list(v) if isinstance(v, tuple) else v for v in d[key]]
         drop = _SKELETON_FIELDS if self.modality == "imu_gaf" else _IMU_FIELDS
@@ -98,6 +112,8 @@ class ModelCard:
             drop = (*drop, "gyro_units")
         if self.mu_law is None:
             drop = (*drop, "mu_law")
+        if not self.shape_channels:
+            drop = (*drop, "shape_channels")
         return {k: v for k, v in d.items() if k not in drop}
 
     def save(self, path: str | Path) -> None:
@@ -130,6 +146,7 @@ _IMU_FIELDS = (
     "normalisation",
     "value_range",
     "mu_law",
+    "shape_channels",
 )
 _SKELETON_FIELDS = ("skeleton_frames", "joints", "body_frame", "root_relative", "min_coverage")
 
@@ -265,6 +282,17 @@ def _parse_mu_law(f: _Fields, channels: int) -> tuple[float, ...] | None:
     return mu if any(mu) else None
 
 
+def _parse_shape_channels(f: _Fields, channels: tuple[str, ...]) -> tuple[str, ...] | None:
+    """``shape_channels``: distinct names from ``channels`` (absent: none)."""
+    expected = f"a list of distinct names from channels {list(channels)}"
+    value = f.get("shape_channels", (list, type(None)), expected, required=False)
+    if not value:
+        return None
+    if not all(isinstance(v, str) and v in channels for v in value) or len(set(value)) != len(value):
+        raise f.fail("shape_channels", expected, value)
+    return tuple(value)
+
+
 def _parse_imu(f: _Fields, window: int, input_shape: list[Any]) -> dict[str, Any]:
     channels = f.str_list("channels", 1)
     unknown = [c for c in channels if c not in CHANNELS]
@@ -282,7 +310,8 @@ def _parse_imu(f: _Fields, window: int, input_shape: list[Any]) -> dict[str, Any
         raise f.fail("image_size", f"an integer in [1, window_samples={window}]", image_size)
     normalisation = f.choice("normalisation", NORMALISATIONS)
     value_range = _parse_range(f, normalisation, len(channels))
-    expected_shape = [len(channels), image_size, image_size]
+    shape_channels = _parse_shape_channels(f, channels)
+    expected_shape = [len(channels) + len(shape_channels or ()), image_size, image_size]
     if len(input_shape) != 4 or list(input_shape[1:]) != expected_shape:
         raise f.fail("input_shape", f"[batch, {', '.join(map(str, expected_shape))}]", input_shape)
     return {
@@ -296,6 +325,7 @@ def _parse_imu(f: _Fields, window: int, input_shape: list[Any]) -> dict[str, Any
         "normalisation": normalisation,
         "value_range": value_range,
         "mu_law": _parse_mu_law(f, len(channels)),
+        "shape_channels": shape_channels,
     }
 
 

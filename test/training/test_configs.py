@@ -23,7 +23,7 @@ from training.data.protocols import PROTOCOLS, get_protocol
 from training.methods import build_objective
 from training.models.students import NORMS, STUDENTS, build_student, embedding_dim
 from training.models.teachers import TEACHERS, build_teacher
-from training.prepare import augment_config, channel_scale, gaf_kwargs, student_channels
+from training.prepare import augment_config, channel_scale, gaf_kwargs, image_channels, student_channels
 
 CONFIGS = sorted(Path("training/configs").rglob("*.yaml"))
 
@@ -59,6 +59,7 @@ def test_an_unknown_key_is_refused(tmp_path):
         ("dataset.protocol=cross_view", "'dataset.protocol': expected one of 'cross_subject', "),
         ("dataset.labels=camera", "'dataset.labels': expected one of 'recorded', 'teacher', got 'camera'"),
         ("gaf.image_size=256", "'gaf.image_size': expected <= window.window_samples (128), got 256"),
+        ("gaf.shape_sensors=[mag]", "'gaf.shape_sensors': expected a list of distinct sensors out of"),
         ("student.arch=resnet50", "'student.arch': expected one of 'edge', 'resnet18', 'cnn1d', got 'resnet50'"),
         ("int8=fast", "'int8': expected one of null, 'static', 'dynamic', got 'fast'"),
         ("progress=maybe", "'progress': expected true or false, got 'maybe'"),
@@ -79,6 +80,13 @@ def test_a_bad_entry_is_one_error_naming_its_key(override, message):
         load_config("training/configs/synthetic/pskd.yaml", [override])
     assert str(caught.value).startswith(f"config key {message}")
     assert "\n" not in str(caught.value)
+
+
+def test_shape_images_need_a_sensor_the_student_reads():
+    with pytest.raises(ConfigError, match=r"'gaf.shape_sensors': expected sensors of window.sensors \['acc'\]"):
+        load_config("training/configs/synthetic/supervised.yaml", ["window.sensors=[acc]", "gaf.shape_sensors=[gyro]"])
+    config = load_config("training/configs/synthetic/supervised.yaml", ["gaf.shape_sensors=[gyro]"])
+    assert image_channels(config) == 9 and gaf_kwargs(config)["shape_channels"] == (3, 4, 5)
 
 
 def test_numbers_written_as_yaml_1_1_strings_are_numbers():
@@ -138,10 +146,15 @@ def _every_reader_takes(config: dict) -> None:
     rng = np.random.default_rng(0)
     windows = augment(crop(context, *bounds, w["window_samples"], augmentation, rng), channels, augmentation, rng)
     images = gaf.gaf(windows, **gaf_kwargs(config))
-    assert np.isfinite(images).all() and images.shape[:2] == (2, len(channels))
+    assert np.isfinite(images).all() and images.shape[:2] == (2, image_channels(config))
     build_teacher(t["kind"], 4, t["width"], t["embedding"])
+    raw = config["student"]["arch"] == "cnn1d"
     student = build_student(
-        config["student"]["arch"], len(channels), 4, norm=config["student"]["norm"], scale=channel_scale(config)
+        config["student"]["arch"],
+        len(channels) if raw else image_channels(config),
+        4,
+        norm=config["student"]["norm"],
+        scale=channel_scale(config),
     )
     student(torch.from_numpy(images if config["student"]["arch"] != "cnn1d" else windows).float())
     for lr in (config["optim"]["lr"], t["lr"]):

@@ -34,6 +34,8 @@ def trained(tmp_path_factory):
             "int8=static",
             "--set",
             "gaf.gyro_mu_law=1000",  # the card must carry it to the robot
+            "--set",
+            "gaf.shape_sensors=[gyro]",  # and the per-window gyroscope images
             *sets,
         ]
     )
@@ -78,8 +80,8 @@ def test_export_card_and_parity(trained):
 
 
 def test_the_robot_encodes_windows_as_training_did(trained):
-    """The card carries every encoding setting of the run, the gyroscope's companding too: the
-    runtime's images of a window are the ones the training loop made of it."""
+    """The card carries every encoding setting of the run, the gyroscope's companding and shape
+    images too: the runtime's images of a window are the ones the training loop made of it."""
     from tiny_config import TINY
 
     from har_kd_ros.inference.gaf import gaf
@@ -87,9 +89,10 @@ def test_the_robot_encodes_windows_as_training_did(trained):
     from training.prepare import gaf_kwargs
 
     _, model = trained
-    config = load_config(f"{CONFIGS}/supervised.yaml", [*TINY, "gaf.gyro_mu_law=1000"])
+    config = load_config(f"{CONFIGS}/supervised.yaml", [*TINY, "gaf.gyro_mu_law=1000", "gaf.shape_sensors=[gyro]"])
     card = ModelCard.load(model.with_suffix(".json"))
     assert card.mu_law == (0.0, 0.0, 0.0, 1000.0, 1000.0, 1000.0)
+    assert card.shape_channels == ("gyro_x", "gyro_y", "gyro_z") and card.input_shape[1] == 9
     rng = np.random.default_rng(3)
     windows = np.concatenate([rng.normal(0, 5, (4, 3, 64)), rng.normal(0, 0.05, (4, 3, 64))], axis=1)
     np.testing.assert_array_equal(StudentClassifier(model).encode(windows), gaf(windows, **gaf_kwargs(config)))
@@ -116,7 +119,7 @@ def test_checkpoint_loads_weights_only(trained):
     from training.models.students import build_student
 
     out, _ = trained
-    model = load_checkpoint(build_student("edge", 6, K), next(out.glob("*/*/best.pt")))
+    model = load_checkpoint(build_student("edge", 9, K), next(out.glob("*/*/best.pt")))  # 6 + 3 shape images
     assert not model.training
     evil = out / "evil.pt"
     torch.save({"weights": object()}, evil)
@@ -168,7 +171,8 @@ def test_a_finished_run_is_recognised_only_for_its_own_config(trained):
     from training.run_dirs import finished_run
 
     out, model = trained
-    base = [*TINY, "int8=static", "gaf.gyro_mu_law=1000", "seed=1", f"export={model}", f"out={out}"]
+    base = [*TINY, "int8=static", "gaf.gyro_mu_law=1000", "gaf.shape_sensors=[gyro]", "seed=1"]
+    base += [f"export={model}", f"out={out}"]
     same = finished_run(load_config(f"{CONFIGS}/supervised.yaml", [*base, "optim.threads=2", "progress=true"]))
     assert same is not None and same["run_dir"].endswith("supervised_seed1")
     assert (

@@ -100,6 +100,18 @@ def test_mu_law_round_trips_and_is_left_out_when_linear(card_dict):
     assert ModelCard.from_dict(six_axis(card_dict)).mu_law is None  # a card without the field: linear
 
 
+def test_shape_channels_round_trip_and_widen_the_input(card_dict):
+    raw = six_axis(card_dict)
+    raw["input_shape"] = ["batch", 9, *raw["input_shape"][2:]]
+    card = ModelCard.from_dict({**raw, "shape_channels": ["gyro_x", "gyro_y", "gyro_z"]})
+    assert card.image_channels == 9 and card.gaf_kwargs()["shape_channels"] == (3, 4, 5)
+    assert ModelCard.from_dict(card.to_dict()) == card
+    plain = ModelCard.from_dict(six_axis(card_dict))
+    assert plain.gaf_kwargs()["shape_channels"] is None and "shape_channels" not in plain.to_dict()
+    with pytest.raises(ModelCardError, match="'input_shape'"):  # the images it promises must fit the model
+        ModelCard.from_dict({**six_axis(card_dict), "shape_channels": ["gyro_x"]})
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [
@@ -107,6 +119,9 @@ def test_mu_law_round_trips_and_is_left_out_when_linear(card_dict):
         ("mu_law", [0, 0, 0, -1, 0, 0]),
         ("mu_law", [0, 0, 0, True, 0, 0]),
         ("mu_law", 1000),
+        ("shape_channels", ["gyro_x", "gyro_x"]),
+        ("shape_channels", ["mag_x"]),
+        ("shape_channels", "gyro_x"),
         ("value_range", [[-40, 40]] * 5),  # one pair short
         ("value_range", [[-40, 40]] * 5 + [[1, -1]]),
         ("value_range", [-40, [40]]),
