@@ -69,6 +69,10 @@ DEFAULTS: dict[str, Any] = {
         "skeleton_frames": 32,
         "max_gap_s": 0.5,
         "min_skeleton_coverage": 0.5,
+        # training windows labelled a rest (standing, sitting, still) whose rest covers less of their
+        # span are left out (0: keep all): a window takes the label at its centre, so one on a rest
+        # shorter than the window is mostly the motions around it
+        "min_rest_share": 0.0,
         # subtract each frame's pelvis: what MediaPipe world landmarks (hip-centred) can offer, so
         # a teacher trained this way labels camera skeletons; off keeps whole-body translation
         "root_relative": False,
@@ -235,6 +239,7 @@ RULES: dict[str, Rule] = {
     ),
     "window.max_gap_s": _POSITIVE,
     "window.min_skeleton_coverage": ((lambda v: 0 <= v <= 1), "in [0, 1]"),
+    "window.min_rest_share": ((lambda v: 0 <= v <= 1), "in [0, 1] (0: every window)"),
     "gaf.method": _one_of(gaf.METHODS),
     "gaf.image_size": _POSITIVE_INT,
     "gaf.normalisation": _one_of(gaf.NORMALISATIONS),

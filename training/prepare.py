@@ -20,8 +20,9 @@ from har_kd_ros.inference.gaf import gaf
 from training.auto_settings import resolve_auto
 from training.class_map import ClassMap
 from training.data.augment import AugmentConfig
-from training.data.pairing import WindowSpec, pair_recordings
+from training.data.pairing import WindowSpec, label_share, pair_recordings
 from training.data.protocols import get_protocol, split
+from training.data.synthetic.motions import REST_ACTIVITIES
 from training.engine.loop import Split
 
 
@@ -268,6 +269,14 @@ def set_aside_extra(recordings: list, subjects: list[str]) -> tuple[list[int], l
     return main, [i for i, r in enumerate(recordings) if r.subject in extra]
 
 
+def drop_mixed_rest(paired, recordings: list, min_share: float):
+    """The windows without those labelled a rest (:data:`REST_ACTIVITIES`) whose rest covers less
+    than ``min_share`` of their span. Only for training: validation and test keep every window, as
+    the robot sees them; motions keep theirs (a 1 s stand-up is never most of a 2.56 s window)."""
+    rest = np.isin(paired.labels, [i for i, n in enumerate(paired.label_names) if n in REST_ACTIVITIES])
+    return paired.subset(np.flatnonzero(~rest | (label_share(recordings, paired) >= min_share)))
+
+
 def prepare(config: dict[str, Any], cache: bool = True) -> Prepared:
     recordings = load_recordings(config, cache)
     teacher = onnx_teacher(config)
@@ -292,6 +301,8 @@ def prepare(config: dict[str, Any], cache: bool = True) -> Prepared:
         # augmentation reads each training window's neighbourhood; validation and test do not
         part_spec = replace(spec, context_samples=margin if part == "train" else 0)
         paired = pair_recordings([recordings[i] for i in idx], part_spec, labels, keep_unlabelled=by_teacher)
+        if part == "train" and config["window"]["min_rest_share"] > 0 and not by_teacher:
+            paired = drop_mixed_rest(paired, [recordings[i] for i in idx], config["window"]["min_rest_share"])
         if by_teacher:
             paired, outputs = relabel_by_teacher(paired, teacher)
             train_outputs = outputs if part == "train" else train_outputs

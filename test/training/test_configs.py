@@ -59,6 +59,7 @@ def test_an_unknown_key_is_refused(tmp_path):
         ("dataset.protocol=cross_view", "'dataset.protocol': expected one of 'cross_subject', "),
         ("dataset.labels=camera", "'dataset.labels': expected one of 'recorded', 'teacher', got 'camera'"),
         ("gaf.image_size=256", "'gaf.image_size': expected <= window.window_samples (128), got 256"),
+        ("window.min_rest_share=2", "'window.min_rest_share': expected in [0, 1] (0: every window), got 2"),
         ("gaf.shape_sensors=[mag]", "'gaf.shape_sensors': expected a list of distinct sensors out of"),
         ("student.arch=resnet50", "'student.arch': expected one of 'edge', 'resnet18', 'cnn1d', got 'resnet50'"),
         ("int8=fast", "'int8': expected one of null, 'static', 'dynamic', got 'fast'"),

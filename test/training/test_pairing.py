@@ -114,3 +114,43 @@ def test_kfold_refuses_what_cannot_be_a_fold(small_dataset, name, message):
 def test_unknown_protocol():
     with pytest.raises(ValueError, match="protocol"):
         get_protocol("random")
+
+
+def segmented_recording():
+    """50 Hz, 12 s: standing 0-1 s, walking 1-5 s, standing 5-6 s (a short rest), walking 6-10 s,
+    standing 10-12 s."""
+    from har_kd_ros.recordings.recording import Segment
+
+    t = np.arange(600) / 50.0
+    spans = [(0, 1, "standing"), (1, 5, "walking"), (5, 6, "standing"), (6, 10, "walking"), (10, 12, "standing")]
+    acc = np.random.default_rng(1).normal(0, 1, (t.size, 3))
+    return Recording("s1", "1", None, acc, t, segments=tuple(Segment(a, b, n) for a, b, n in spans))
+
+
+def test_label_share_is_the_part_of_each_window_its_label_covers():
+    from training.data.pairing import label_share
+
+    rec = segmented_recording()
+    paired = pair_recordings([rec], WindowSpec(window_samples=100, hop_samples=25), ("standing", "walking"))
+    share = label_share([rec], paired)
+    for i in range(len(paired)):
+        times = np.linspace(paired.t_start[i], paired.t_end[i], 17)
+        name = paired.label_names[paired.labels[i]]
+        assert share[i] == pytest.approx(np.mean([rec.label_at(x) == name for x in times]))
+    middle = 0.5 * (paired.t_start + paired.t_end)
+    on_short_rest = (middle > 5.0) & (middle < 6.0)
+    assert on_short_rest.any() and (share[on_short_rest] <= 0.55).all()  # a 1 s rest in a 2 s window
+    assert (share[(middle > 2.5) & (middle < 3.5)] == 1.0).all()
+
+
+def test_training_drops_rest_windows_that_are_mostly_motion():
+    from training.prepare import drop_mixed_rest
+
+    rec = segmented_recording()
+    paired = pair_recordings([rec], WindowSpec(window_samples=100, hop_samples=25), ("standing", "walking"))
+    kept = drop_mixed_rest(paired, [rec], 0.75)
+    middle = 0.5 * (kept.t_start + kept.t_end)
+    standing = kept.labels == 0
+    assert not ((middle > 5.0) & (middle < 6.0)).any()  # the short rest's windows are gone
+    assert standing.any() and (middle[standing] > 10.0).all()  # the long one's last windows stay
+    assert (kept.labels == 1).sum() == (paired.labels == 1).sum()  # every walking window stays

@@ -213,3 +213,18 @@ def pair_recordings(
         tuple(label_names),
         context,
     )
+
+
+def label_share(recordings: list[Recording], paired: PairedWindows, points: int = 17) -> np.ndarray:
+    """(N,) the share of each window's span that carries its label, read at ``points`` evenly
+    spaced times: a window is labelled by its centre, so one centred on a rest shorter than the
+    window is mostly the motions around it."""
+    out = np.ones(len(paired))
+    steps = np.linspace(0.0, 1.0, points)
+    for i, (r, y, a, b) in enumerate(zip(paired.recording, paired.labels, paired.t_start, paired.t_end, strict=True)):
+        if y < 0:
+            continue
+        rec, name = recordings[int(r)], paired.label_names[int(y)]
+        if rec.segments:
+            out[i] = np.mean([rec.label_at(a + f * (b - a)) == name for f in steps])
+    return out
