@@ -87,6 +87,12 @@ def resolve_auto(config: dict[str, Any], recordings: list, train: list[int]) -> 
         w["sensors"] = ["acc", "gyro"] if with_gyro else ["acc"]
         why = "every recording has a gyroscope" if with_gyro else "not every recording has a gyroscope"
         notes.append(f"window.sensors: auto -> {w['sensors']} ({why})")
+        shape = [s for s in g["shape_sensors"] if s not in w["sensors"]]
+        if shape:
+            raise ValueError(
+                f"gaf.shape_sensors: {shape} is not among the data's sensors {w['sensors']} ({why}); "
+                "set gaf.shape_sensors to sensors every recording has"
+            )
     if "gaf.image_size" in keys:
         g["image_size"] = min(MAX_IMAGE_SIZE, int(w["window_samples"]))
         notes.append(f"gaf.image_size: auto -> {g['image_size']}")

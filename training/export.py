@@ -50,7 +50,8 @@ def export_student(
 ) -> ModelCard:
     """Write ``out_path`` (.onnx) and its card; check torch vs ONNX Runtime logits on real windows."""
     out_path = Path(out_path)
-    example = torch.zeros(1, len(channels) + len(shape), image_size, image_size)
+    input_shape = ("batch", len(channels) + len(shape), image_size, image_size)
+    example = torch.zeros(1, *input_shape[1:])
     wrapped = LogitsOnly(model).eval()
     export_onnx(wrapped, {INPUT_NAME: example}, out_path)
     card = ModelCard(
@@ -71,7 +72,7 @@ def export_student(
         mu_law=mu_law,
         shape_channels=tuple(shape) or None,
         input_name=INPUT_NAME,
-        input_shape=("batch", len(channels) + len(shape), image_size, image_size),
+        input_shape=input_shape,
         output_name=OUTPUT_NAME,
         architecture=architecture,
         provenance=dict(provenance or {}),

@@ -22,7 +22,7 @@ from training.extra_subjects import label_extra
 from training.fit_config import fit_config
 from training.methods import build_objective, teachers_needed
 from training.models.students import build_student, embedding_dim
-from training.prepare import augment_config, channel_scale, gaf_kwargs, image_channels, prepare, student_channels
+from training.prepare import augment_config, channel_scale, gaf_kwargs, prepare, student_channels, student_inputs
 from training.run_dirs import student_run_dir, teacher_run_dir
 from training.teachers import attach_crossfit_logits, attach_onnx_teacher, attach_teacher, get_teacher
 
@@ -78,10 +78,9 @@ def run(
     extra = label_extra(config, prepared, ctx) if prepared.extra is not None else None
     seed_everything(int(config["seed"]))
     channels = student_channels(settings)
-    arch = config["student"]["arch"]
     student = build_student(
-        arch,
-        len(channels) if arch == "cnn1d" else image_channels(settings),  # cnn1d reads the raw series
+        config["student"]["arch"],
+        student_inputs(settings),
         len(prepared.label_names),
         norm=config["student"]["norm"],
         scale=channel_scale(settings),

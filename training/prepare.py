@@ -107,19 +107,19 @@ def gaf_mu_law(config: dict[str, Any]) -> tuple[float, ...] | None:
 
 
 def shape_channels(config: dict[str, Any]) -> tuple[str, ...]:
-    """The student's channels that also get a per-window image (``gaf.shape_sensors``)."""
-    sensors = config["gaf"]["shape_sensors"]
-    missing = [s for s in sensors if s not in config["window"]["sensors"]]
-    if missing:
-        raise ValueError(
-            f"gaf.shape_sensors: expected sensors the student reads ({config['window']['sensors']}), got {missing}"
-        )
-    return tuple(c for c in student_channels(config) if sensor_of(c) in sensors)
+    """The student's channels that also get a per-window image (``gaf.shape_sensors``; that they
+    are sensors the student reads, load_config and resolve_auto check)."""
+    return tuple(c for c in student_channels(config) if sensor_of(c) in config["gaf"]["shape_sensors"])
 
 
 def image_channels(config: dict[str, Any]) -> int:
     """Images per window the student reads: one per channel and one per shape channel."""
     return len(student_channels(config)) + len(shape_channels(config))
+
+
+def student_inputs(config: dict[str, Any]) -> int:
+    """The student's input channels: the raw series' for cnn1d, the GAF images' otherwise."""
+    return len(student_channels(config)) if config["student"]["arch"] == "cnn1d" else image_channels(config)
 
 
 def gaf_kwargs(config: dict[str, Any]) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from training.data.protocols import PROTOCOLS, get_protocol
 from training.methods import build_objective
 from training.models.students import NORMS, STUDENTS, build_student, embedding_dim
 from training.models.teachers import TEACHERS, build_teacher
-from training.prepare import augment_config, channel_scale, gaf_kwargs, image_channels, student_channels
+from training.prepare import augment_config, channel_scale, gaf_kwargs, image_channels, student_channels, student_inputs
 
 CONFIGS = sorted(Path("training/configs").rglob("*.yaml"))
 
@@ -149,10 +149,9 @@ def _every_reader_takes(config: dict) -> None:
     images = gaf.gaf(windows, **gaf_kwargs(config))
     assert np.isfinite(images).all() and images.shape[:2] == (2, image_channels(config))
     build_teacher(t["kind"], 4, t["width"], t["embedding"])
-    raw = config["student"]["arch"] == "cnn1d"
     student = build_student(
         config["student"]["arch"],
-        len(channels) if raw else image_channels(config),
+        student_inputs(config),
         4,
         norm=config["student"]["norm"],
         scale=channel_scale(config),

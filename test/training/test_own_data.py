@@ -42,6 +42,14 @@ def test_auto_entries_take_the_datas_rate_windows_channels_and_ranges():
     assert resolve_auto(plain, recordings, [0]) == (plain, [])
 
 
+def test_shape_images_of_a_sensor_the_data_lacks_are_one_error():
+    config = load_config(CONFIG_DIR / "generic.yaml", ["gaf.shape_sensors=[gyro]"])
+    with pytest.raises(ValueError, match=r"gaf.shape_sensors: \['gyro'\] is not among the data's sensors \['acc'\]"):
+        resolve_auto(config, [_recording("a", 20.0, gyro=False)], train=[0])
+    resolved, _ = resolve_auto(config, [_recording("a", 20.0, gyro=True)], train=[0])
+    assert resolved["window"]["sensors"] == ["acc", "gyro"]
+
+
 def test_auto_is_a_value_only_where_the_data_can_decide():
     with pytest.raises(ConfigError, match="'optim.lr': expected a finite number"):
         load_config(CONFIG_DIR / "generic.yaml", ["optim.lr=auto"])
