@@ -38,6 +38,9 @@ def load_source(path: str, topic: str, rate_hz: float) -> Recording:
     return load_recording(path, rate_hz=rate_hz if rate_hz > 0 else None)
 
 
+WAIT_REPORT_S = 5.0  # how often a held start says what it still waits for
+
+
 class ImuReplayNode(Node):
     def __init__(self, **kwargs: object) -> None:
         super().__init__("imu_replay", **kwargs)
@@ -79,6 +82,8 @@ class ImuReplayNode(Node):
         self.publisher = self.create_publisher(Imu, "imu", QoSProfile(depth=50, reliability=ReliabilityPolicy.RELIABLE))
         self.finished = False
         self.started = False
+        self._waiting_since = time.monotonic()
+        self._wait_reported = 0.0  # seconds of waiting last reported
         period = max(0.002, 0.5 / (self.recording.acc_rate_hz * self.rate_scale))
         self.create_timer(period, self._tick)
         self.get_logger().info(
@@ -95,12 +100,20 @@ class ImuReplayNode(Node):
     def _tick(self) -> None:
         if not self.started:
             # best-effort subscribers lose what is published before they match: optionally wait
-            if self.publisher.get_subscription_count() < self.wait_for_subscribers:
-                return
+            imu_matched = self.publisher.get_subscription_count()
             skeleton = self.skeleton_publisher
-            if skeleton is not None and skeleton.get_subscription_count() < self.wait_for_skeleton_subscribers:
+            skeleton_matched = skeleton.get_subscription_count() if skeleton is not None else 0
+            if imu_matched < self.wait_for_subscribers or (
+                skeleton is not None and skeleton_matched < self.wait_for_skeleton_subscribers
+            ):
+                self._report_wait(imu_matched, skeleton_matched)
                 return
             self.started = True
+            if self.wait_for_subscribers or self.wait_for_skeleton_subscribers:
+                self.get_logger().info(
+                    f"{imu_matched} IMU subscriber(s) matched after {time.monotonic() - self._waiting_since:.1f} s: "
+                    "publishing"
+                )
             self._start_pass(self.get_clock().now().nanoseconds * 1e-9)
         rec = self.recording
         elapsed = (time.monotonic() - self._wall_origin) * self.rate_scale
@@ -125,6 +138,20 @@ class ImuReplayNode(Node):
             elif not self.finished:
                 self.finished = True
                 self.get_logger().info("replay finished")
+
+    def _report_wait(self, imu_matched: int, skeleton_matched: int) -> None:
+        """Every 5 s of holding the start, say what is missing: a replay that waits silently for a
+        subscriber that never comes looks like a hung process."""
+        waited = time.monotonic() - self._waiting_since
+        if waited - self._wait_reported < WAIT_REPORT_S:
+            return
+        self._wait_reported = waited
+        wanted = f"{imu_matched}/{self.wait_for_subscribers} on '{self.publisher.topic_name}'"
+        if self.skeleton_publisher is not None and self.wait_for_skeleton_subscribers:
+            wanted += (
+                f", {skeleton_matched}/{self.wait_for_skeleton_subscribers} on '{self.skeleton_publisher.topic_name}'"
+            )
+        self.get_logger().info(f"waiting {waited:.0f} s for subscribers: {wanted} matched")
 
     def _publish_skeletons(self, elapsed: float) -> None:
         rec = self.recording

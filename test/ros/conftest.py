@@ -112,12 +112,24 @@ def wait_for_line(proc: subprocess.Popen, text: str, timeout: float) -> None:
     raise AssertionError(f"{proc.args[0]} never printed {text!r}:\n{proc.log_path.read_text()[-2000:]}")
 
 
+def assert_exits(proc: subprocess.Popen, timeout: float, code: int = 0) -> None:
+    """``proc`` ends within ``timeout`` with exit ``code``; otherwise fail with the end of its log
+    (a timeout too: a process that hangs says in its log what it was waiting for)."""
+    try:
+        returned = proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        raise AssertionError(
+            f"{Path(proc.args[0]).name} still running after {timeout:.0f} s:\n{proc.log_path.read_text()[-3000:]}"
+        ) from None
+    assert returned == code, f"{Path(proc.args[0]).name} exited {returned}:\n{proc.log_path.read_text()[-3000:]}"
+
+
 def run_lifecycle(procs: Processes, node: str, topic: str, input_topic: str, *transitions: str) -> list[dict]:
     """lifecycle_client.py's report after each transition of ``node`` (its services, as a manager)."""
     client = procs.start(
         sys.executable, str(HELPERS / "lifecycle_client.py"), node, topic, input_topic, *transitions, name="lifecycle"
     )
-    assert client.wait(120) == 0, client.log_path.read_text()[-3000:]
+    assert_exits(client, 120)
     return [json.loads(line) for line in client.log_path.read_text().splitlines() if line.startswith("{")]
 
 

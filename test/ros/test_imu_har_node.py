@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import HELPERS, HERE, read_probe, run_lifecycle, wait_for_line
+from conftest import HELPERS, HERE, assert_exits, read_probe, run_lifecycle, wait_for_line
 
 from har_kd_ros.inference.classifier import DEFAULT_MODEL
 from har_kd_ros.inference.model_card import ModelCard, card_path_for
@@ -39,7 +39,7 @@ def replay_into(procs, recording, rate_scale: float) -> dict:
     """Replay ``recording`` once (after imu_har and a probe have matched) and return what the probe saw."""
     probe, out = procs.probe(60)
     replay = start_replay(procs, recording, rate_scale)
-    assert replay.wait(30) == 0, replay.log_path.read_text()
+    assert_exits(replay, 30)
     time.sleep(2.0)  # the last windows are still being classified (slower when the machine is busy)
     return read_probe(probe, out)
 
@@ -52,6 +52,20 @@ def start_replay(procs, recording, rate_scale: float, namespace: str = ""):
         "publish_skeleton:=false",
     ]
     return procs.node("imu_replay_node", *params, namespace=namespace, log=f"replay{namespace.replace('/', '_')}")
+
+
+def test_a_replay_holding_its_start_says_what_it_waits_for(procs, short_stream):
+    """wait_for_subscribers holds the first sample; the log says how many matched so far, then
+    when it starts, and a subscriber that came late still receives the stream."""
+    replay = procs.node(
+        "imu_replay_node", f"recording:={short_stream}", "rate_scale:=8.0", "wait_for_subscribers:=1", log="replay"
+    )
+    wait_for_line(replay, "waiting 5 s for subscribers: 0/1 on '/imu' matched", 20)
+    probe, out = procs.probe(60)
+    wait_for_line(replay, "1 IMU subscriber(s) matched after", 20)
+    assert_exits(replay, 30)
+    record = read_probe(probe, out)
+    assert record["imu_count"] > 0.9 * load_npz(short_stream).acc.shape[0]  # best effort at 8x: a few lost
 
 
 @pytest.mark.parametrize("imu_receive", ["deadline", "executor"])
@@ -147,7 +161,7 @@ def test_an_idle_node_never_wakes_for_imu_and_stops_at_once_on_a_signal(procs, s
     assert {"imu_receiver", "imu_har_infer"} <= threads
     start = time.monotonic()
     har.send_signal(sig)
-    assert har.wait(5) == 0
+    assert_exits(har, 5)
     assert time.monotonic() - start < 1.0
     log = har.log_path.read_text()
     assert "Traceback" not in log and "Exception" not in log, log
@@ -159,8 +173,9 @@ def test_one_node_serves_several_wearers_each_under_its_namespace(procs, short_s
     assert "2 wearers: alice, bob" in har.log_path.read_text()
     probes = {ns: procs.probe(60, namespace=f"/{ns}") for ns in ("alice", "bob")}
     replays = [start_replay(procs, rec, 4.0, f"/{ns}") for ns, rec in (("alice", short_stream), ("bob", other_stream))]
+    deadline = time.monotonic() + 60.0  # 7.5 s of publishing each, in parallel, once matched
     for replay in replays:
-        assert replay.wait(40) == 0, replay.log_path.read_text()
+        assert_exits(replay, max(1.0, deadline - time.monotonic()))
     time.sleep(2.0)
     records = {ns: read_probe(*probe) for ns, probe in probes.items()}
     assert har.poll() is None, "imu_har died"
@@ -205,7 +220,7 @@ def test_bad_input_never_kills_the_node(procs, short_stream, ros_env):
     fuzz = procs.start(
         sys.executable, str(HELPERS / "fuzz_publisher.py"), str(short_stream), "imu_link", "2", name="fuzz"
     )
-    assert fuzz.wait(90) == 0, fuzz.log_path.read_text()[-2000:]
+    assert_exits(fuzz, 90)
     sent = json.loads(Path(fuzz.log_path).read_text().strip().splitlines()[-1])
     record = read_probe(probe, out)
     assert har.poll() is None, "imu_har died:\n" + har.log_path.read_text()[-2000:]
@@ -227,7 +242,7 @@ def test_ten_thousand_malformed_imu_messages_are_counted_and_the_node_keeps_clas
     har = start_har(procs, "frame_id:=imu_link", "imu_reliability:=reliable", "imu_queue_depth:=1000")
     probe, out = procs.probe(120, imu=False)
     fuzz = procs.start(sys.executable, str(HELPERS / "fuzz_messages.py"), "imu", "10000", "7", name="fuzz")
-    assert fuzz.wait(120) == 0, fuzz.log_path.read_text()[-2000:]
+    assert_exits(fuzz, 120)
     sent = json.loads(fuzz.log_path.read_text().strip().splitlines()[-1])
     time.sleep(1.5)  # one more diagnostics period
     record = read_probe(probe, out)
@@ -248,7 +263,7 @@ def test_bad_model_exits_non_zero_with_one_line(procs, tmp_path, problem):
         model.write_bytes(DEFAULT_MODEL.read_bytes()[:1000])
         model.with_suffix(".json").write_text(card_path_for(DEFAULT_MODEL).read_text())
     node = procs.node("imu_har_node", f"model:={model}", log="bad_model")
-    assert node.wait(20) == 1
+    assert_exits(node, 20, 1)
     lines = [line for line in node.log_path.read_text().splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith(f"imu_har: {model}: ")  # the .onnx itself, not its card
     assert ("model file not found" if problem == "missing" else "not a loadable ONNX model") in lines[0]
@@ -266,7 +281,7 @@ def test_bad_model_exits_non_zero_with_one_line(procs, tmp_path, problem):
 )
 def test_bad_parameter_exits_with_one_line(procs, param, reason):
     node = procs.node("imu_har_node", param, log="bad_param")
-    assert node.wait(20) == 1
+    assert_exits(node, 20, 1)
     lines = [line for line in node.log_path.read_text().splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("imu_har: ") and reason in lines[0]
 
@@ -283,7 +298,7 @@ def test_parameters_change_at_run_time_within_their_ranges(procs):
         "hysteresis=0.3",
         name="set_param",
     )
-    assert setter.wait(40) == 0, setter.log_path.read_text()
+    assert_exits(setter, 40)
     results = json.loads(setter.log_path.read_text().strip().splitlines()[-1])
     assert [r["successful"] for r in results] == [True, False, True]
     assert "range" in results[1]["reason"]
@@ -306,14 +321,14 @@ def test_replay_rejects_a_bad_recording(procs, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("t,x\n0,1\n")
     node = procs.node("imu_replay_node", f"recording:={bad}", log="bad_replay")
-    assert node.wait(20) == 1
+    assert_exits(node, 20, 1)
     assert "imu_replay: " in node.log_path.read_text() and "lacks columns" in node.log_path.read_text()
     np.testing.assert_equal(node.returncode, 1)
 
 
 def test_unparsable_ros_args_are_one_line_of_ours_not_a_traceback(procs):
     node = procs.node("imu_har_node", "teacher_topic:=", log="bad_args")
-    assert node.wait(20) == 2
+    assert_exits(node, 20, 2)
     text = node.log_path.read_text()
     assert "Traceback" not in text
     ours = [line for line in text.splitlines() if line.startswith("imu_har: ")]

@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 import pytest
-from conftest import HELPERS, run_lifecycle, wait_for_line
+from conftest import HELPERS, assert_exits, run_lifecycle, wait_for_line
 
 from har_kd_ros.skeleton.topology import MEDIAPIPE_POSE
 
@@ -45,7 +45,7 @@ def run_camera(procs, rounds, *params, rate=5.0):
             str(rate),
             name=f"images{k}",
         )
-        assert publisher.wait(60) == 0, publisher.log_path.read_text()
+        assert_exits(publisher, 60)
     time.sleep(1.5)  # the last frame's pose and one diagnostics period
     procs.stop(probe)
     assert node.poll() is None, node.log_path.read_text()[-2000:]
@@ -115,7 +115,7 @@ def test_ten_thousand_malformed_images_are_counted_and_a_person_is_still_found(p
         str(images / "astronaut.npy"),
         name="fuzz",
     )
-    assert fuzz.wait(120) == 0, fuzz.log_path.read_text()[-2000:]
+    assert_exits(fuzz, 120)
     sent = json.loads(fuzz.log_path.read_text().strip().splitlines()[-1])
     time.sleep(1.5)  # one more diagnostics period
     procs.stop(probe)
@@ -168,7 +168,7 @@ def test_camera_frames_reach_the_pose_slot_with_the_default_parameters(procs, im
         sys.executable, str(HELPERS / "image_publisher.py"), str(images / "camera.npy"), "rgb8", "90", "30", *flags,
         name="camera",
     )  # fmt: skip
-    assert publisher.wait(60) == 0, publisher.log_path.read_text()
+    assert_exits(publisher, 60)
     time.sleep(1.5)  # one more diagnostics period
     procs.stop(probe)
     diag = [d for d in json.loads(out.read_text())["diagnostics"] if "images_received" in d][-1]

@@ -7,7 +7,7 @@ import sys
 import time
 
 import pytest
-from conftest import HELPERS, read_probe, run_lifecycle, wait_for_line
+from conftest import HELPERS, assert_exits, read_probe, run_lifecycle, wait_for_line
 
 from har_kd_ros.inference.classifier import DEFAULT_TEACHER, TeacherClassifier
 from har_kd_ros.recordings.recording import load_npz
@@ -29,7 +29,7 @@ def replay_through_teacher_and_har(procs, recording, env=None, har_ready="model 
         attack = procs.start(
             sys.executable, str(HELPERS / "fuzz_messages.py"), "labels", str(fuzz), "5", env=env, name="fuzz"
         )
-        assert attack.wait(120) == 0, attack.log_path.read_text()[-2000:]
+        assert_exits(attack, 120)
         sent = json.loads(attack.log_path.read_text().strip().splitlines()[-1])
     probe, out = procs.probe(90, teacher=True)  # every teacher label counts below
     params = [
@@ -37,7 +37,7 @@ def replay_through_teacher_and_har(procs, recording, env=None, har_ready="model 
         "wait_for_skeleton_subscribers:=1",
     ]  # fmt: skip
     replay = procs.node("imu_replay_node", *params)
-    assert replay.wait(60) == 0, replay.log_path.read_text()
+    assert_exits(replay, 60)
     time.sleep(1.5)  # the last diagnostics (1 Hz) after the last labels
     record = read_probe(probe, out)
     for node in (teacher, har, echo_node):
