@@ -31,7 +31,9 @@ def _teacher_labels(config: dict[str, Any], prepared: Prepared, ctx: DistContext
     if logits_key in extra and (classes is None or classes.identity):
         return extra[logits_key].argmax(1)
     if prepared.teacher is not None:  # its top class over all its classes, not only the run's
-        logits, _ = onnx_teacher_outputs(prepared.teacher, extra["skeleton"].numpy())
+        logits = prepared.extra_teacher_logits
+        if logits is None:
+            logits, _ = onnx_teacher_outputs(prepared.teacher, extra["skeleton"].numpy())
         return torch.from_numpy(classes.labels(logits))
     model, _ = get_teacher(config, prepared, "skeleton", ctx)
     return predict(model, extra)[0].argmax(1)

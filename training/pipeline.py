@@ -22,7 +22,15 @@ from training.extra_subjects import label_extra
 from training.fit_config import fit_config
 from training.methods import build_objective, teachers_needed
 from training.models.students import build_student, embedding_dim
-from training.prepare import augment_config, channel_scale, gaf_kwargs, prepare, student_channels, student_inputs
+from training.prepare import (
+    augment_config,
+    channel_scale,
+    gaf_kwargs,
+    onnx_teacher_outputs,
+    prepare,
+    student_channels,
+    student_inputs,
+)
 from training.run_dirs import student_run_dir, teacher_run_dir
 from training.teachers import attach_crossfit_logits, attach_onnx_teacher, attach_teacher, get_teacher
 
@@ -58,7 +66,9 @@ def run(
             classes = prepared.teacher_classes
             teacher_dims[kind] = attach_onnx_teacher(train, kind, exported, classes, prepared.teacher_train_outputs)
             if prepared.extra is not None:
-                attach_onnx_teacher(prepared.extra, kind, exported, classes)
+                outputs = onnx_teacher_outputs(exported, prepared.extra["skeleton"].numpy())
+                prepared.extra_teacher_logits = outputs[0]
+                attach_onnx_teacher(prepared.extra, kind, exported, classes, outputs)
             teacher_metrics[kind] = exported.card.provenance.get("metrics", {}).get("test_accuracy")
             continue
         teacher, t_result = get_teacher(config, prepared, kind, ctx)

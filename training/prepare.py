@@ -46,6 +46,9 @@ class Prepared:
     parts: dict[str, list[int]] = field(default_factory=dict)  # which recordings train, validate and test
     # windows of dataset.extra_subjects: the student's training windows once a teacher labels them
     extra: Split | None = None
+    # the exported teacher's logits over all its classes on the extra windows, once distillation
+    # has run it over them, so labelling them does not run it a second time
+    extra_teacher_logits: np.ndarray | None = None
 
 
 def label_names_of(config: dict[str, Any], recordings: list) -> tuple[str, ...]:
@@ -274,7 +277,8 @@ def drop_mixed_rest(paired, recordings: list, min_share: float):
     than ``min_share`` of their span. Only for training: validation and test keep every window, as
     the robot sees them; motions keep theirs (a 1 s stand-up is never most of a 2.56 s window)."""
     rest = np.isin(paired.labels, [i for i, n in enumerate(paired.label_names) if n in REST_ACTIVITIES])
-    return paired.subset(np.flatnonzero(~rest | (label_share(recordings, paired) >= min_share)))
+    share = label_share(recordings, paired, which=np.flatnonzero(rest))
+    return paired.subset(np.flatnonzero(~rest | (share >= min_share)))
 
 
 def prepare(config: dict[str, Any], cache: bool = True) -> Prepared:

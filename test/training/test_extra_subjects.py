@@ -211,3 +211,25 @@ def test_a_run_labelled_by_its_teacher_labels_the_extra_windows_too(tmp_path):
     report = label_extra(config, prep)
     assert report["labels"] == "teacher" and report["windows"] == int(prep.extra["skeleton_valid"].sum())
     assert bool((prep.splits["train"]["y"][n:] >= 0).all())
+
+
+def test_logits_a_distilling_run_read_are_not_computed_again(tmp_path, monkeypatch):
+    """The exported teacher's outputs on the extra windows (kept when distillation attaches them)
+    label them too: the graph is not run over those windows a second time."""
+    from training.prepare import onnx_teacher_outputs
+
+    model = "har_kd_ros/models/teacher_default.onnx"
+    overrides = [*EXTRA, f"teacher.model={model}", f"out={tmp_path}", "progress=false", "dataset.extra_balance=false"]
+    config = load_config(f"{CONFIGS}/supervised.yaml", overrides)
+    prep = prepare(config)
+    logits = onnx_teacher_outputs(prep.teacher, prep.extra["skeleton"].numpy())[0]
+    prep.extra_teacher_logits = logits
+
+    def no_second_pass(*_):
+        raise AssertionError("the teacher ran over the extra windows again")
+
+    monkeypatch.setattr(prep.teacher, "logits_and_embedding", no_second_pass)
+    n = len(prep.splits["train"]["y"])
+    label_extra(config, prep)
+    valid = prep.extra["skeleton_valid"].numpy()
+    assert prep.splits["train"]["y"][n:].tolist() == logits[valid].argmax(1).tolist()

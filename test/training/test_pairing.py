@@ -141,6 +141,10 @@ def test_label_share_is_the_part_of_each_window_its_label_covers():
     on_short_rest = (middle > 5.0) & (middle < 6.0)
     assert on_short_rest.any() and (share[on_short_rest] <= 0.55).all()  # a 1 s rest in a 2 s window
     assert (share[(middle > 2.5) & (middle < 3.5)] == 1.0).all()
+    picked = np.flatnonzero(on_short_rest)
+    only = label_share([rec], paired, which=picked)
+    assert np.array_equal(only[picked], share[picked])
+    assert (np.delete(only, picked) == 1.0).all()  # the windows not asked for are not read
 
 
 def test_training_drops_rest_windows_that_are_mostly_motion():

@@ -215,16 +215,21 @@ def pair_recordings(
     )
 
 
-def label_share(recordings: list[Recording], paired: PairedWindows, points: int = 17) -> np.ndarray:
+def label_share(
+    recordings: list[Recording], paired: PairedWindows, points: int = 17, which: np.ndarray | None = None
+) -> np.ndarray:
     """(N,) the share of each window's span that carries its label, read at ``points`` evenly
     spaced times: a window is labelled by its centre, so one centred on a rest shorter than the
-    window is mostly the motions around it."""
+    window is mostly the motions around it. ``which`` (indices) limits the reading to those windows;
+    the others get 1."""
     out = np.ones(len(paired))
     steps = np.linspace(0.0, 1.0, points)
-    for i, (r, y, a, b) in enumerate(zip(paired.recording, paired.labels, paired.t_start, paired.t_end, strict=True)):
+    for i in range(len(paired)) if which is None else np.asarray(which, dtype=int):
+        y = int(paired.labels[i])
         if y < 0:
             continue
-        rec, name = recordings[int(r)], paired.label_names[int(y)]
+        rec, name = recordings[int(paired.recording[i])], paired.label_names[y]
         if rec.segments:
+            a, b = float(paired.t_start[i]), float(paired.t_end[i])
             out[i] = np.mean([rec.label_at(a + f * (b - a)) == name for f in steps])
     return out
