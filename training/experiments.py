@@ -113,8 +113,8 @@ def run_suite(
     config are reused (an interrupted suite continues) unless ``fresh``.
 
     With ``loso`` every subject of the dataset tests once (``loso_<subject>``). ``data`` are
-    ``dataset.*`` overrides (name, root) applied to every run, and ``config`` the config the
-    ``baselines`` suite runs (:func:`dataset_config`).
+    overrides applied to every run (the dataset's name and root, ``--set``) and recorded in each
+    row; ``config`` is the config the ``baselines`` suite runs (:func:`dataset_config`).
     """
     from training.methods import teachers_trained
     from training.run_dirs import data_identity, teacher_run_dir
@@ -192,7 +192,7 @@ def run_suite(
                     f"recordings {r['test_recording_accuracy']:.3f} ({took})",
                     flush=True,
                 )
-            row = {"name": v.name, "note": v.note, "config": v.config, "overrides": list(v.overrides), "runs": runs}
+            row = {"name": v.name, "note": v.note, "config": v.config, "overrides": [*data, *v.overrides], "runs": runs}
             keys = [*SCORES, "train_seconds"]
             keys += ["transfer_shared_window_accuracy", "transfer_rest_vs_motion_accuracy"] if v.transfer else []
             for key in keys:

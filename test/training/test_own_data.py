@@ -143,4 +143,5 @@ def test_experiments_on_own_data_run_every_loso_fold(tmp_path):
     for variant in doc["variants"]:
         assert sorted(r["protocol"] for r in variant["runs"]) == doc["protocols"]
         assert 0.0 <= variant["test_accuracy"][0] <= 1.0
+        assert variant["overrides"][: len(data)] == data  # the row says what reproduces it
     assert list((tmp_path / "exp").glob("baselines_generic-watch-*_loso.json"))
