@@ -132,7 +132,8 @@ def _basic_motions() -> list[Variant]:
 
 def _watch() -> list[Variant]:
     """What each piece of the bundled student's recipe (training/configs/watch.yaml) buys, on the
-    synthetic test subjects and zero-shot on real BasicMotions series: each variant turns one off."""
+    synthetic test subjects and zero-shot on real BasicMotions series: each variant turns one off
+    (``kd``, ``vskd``: what distillation adds to it)."""
     c = "synthetic/supervised.yaml"
     no_augment = tuple(f"augment.{k}=0" for k in ("offset_samples", "time_warp", "twist_deg", "tilt_deg", "gain",
                                                    "noise_acc", "noise_gyro"))  # fmt: skip
@@ -143,14 +144,23 @@ def _watch() -> list[Variant]:
         Variant("companded_accelerometer", c, ("gaf.mu_law=100",), "accelerometer GAF companded (mu 100)", True),
         Variant("gyroscope_shape", c, ("gaf.shape_sensors=[gyro]",), "gyroscope also rescaled per window", True),
         Variant("imu_shape", c, ("gaf.shape_sensors=[acc, gyro]",), "every channel also rescaled per window", True),
-        Variant("rest_share", c, ("window.min_rest_share=0.75",), "rest windows at least 3/4 rest", True),
         Variant(
-            "rest_share_gyroscope_shape",
+            "every_rest_window",
             c,
-            ("window.min_rest_share=0.75", "gaf.shape_sensors=[gyro]"),
-            "rest windows at least 3/4 rest, gyroscope also rescaled per window",
+            ("window.min_rest_share=0",),
+            "every rest window in training, mostly-motion ones too",
             True,
         ),
+        Variant("long_rests", c, ("dataset.options={rest_s: 6}",), "rests of 1.5-6 s around each activity", True),
+        Variant(
+            "long_rests_every_rest_window",
+            c,
+            ("dataset.options={rest_s: 6}", "window.min_rest_share=0"),
+            "rests of 1.5-6 s, every rest window in training",
+            True,
+        ),
+        Variant("kd", "synthetic/kd.yaml", (), "the recipe, distilled from the skeleton teacher (vanilla KD)", True),
+        Variant("vskd", "synthetic/vskd.yaml", (), "the recipe, distilled from the skeleton teacher (DASK)", True),
         Variant("no_augmentation", c, no_augment, "no on-the-fly augmentation", True),
         Variant("no_moving_average", c, ("optim.ema=0",), "raw weights, not their moving average", True),
         Variant("no_precise_bn", c, ("optim.precise_bn=0",), "BatchNorm's running statistics", True),
