@@ -71,7 +71,7 @@ DEFAULTS: dict[str, Any] = {
         "min_skeleton_coverage": 0.5,
         # training windows labelled a rest (standing, sitting, still) whose rest covers less of their
         # span are left out (0: keep all): a window takes the label at its centre, so one on a rest
-        # shorter than the window is mostly the motions around it
+        # shorter than the window is partly the motions around it
         "min_rest_share": 0.0,
         # subtract each frame's pelvis: what MediaPipe world landmarks (hip-centred) can offer, so
         # a teacher trained this way labels camera skeletons; off keeps whole-body translation

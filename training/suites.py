@@ -148,7 +148,7 @@ def _watch() -> list[Variant]:
             "every_rest_window",
             c,
             ("window.min_rest_share=0",),
-            "every rest window in training, mostly-motion ones too",
+            "every rest window in training, part-motion ones too",
             True,
         ),
         Variant("long_rests", c, ("dataset.options={rest_s: 6}",), "rests of 1.5-6 s around each activity", True),

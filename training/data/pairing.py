@@ -220,7 +220,7 @@ def label_share(
 ) -> np.ndarray:
     """(N,) the share of each window's span that carries its label, read at ``points`` evenly
     spaced times: a window is labelled by its centre, so one centred on a rest shorter than the
-    window is mostly the motions around it. ``which`` (indices) limits the reading to those windows;
+    window is partly the motions around it. ``which`` (indices) limits the reading to those windows;
     the others get 1."""
     out = np.ones(len(paired))
     steps = np.linspace(0.0, 1.0, points)
