@@ -78,7 +78,7 @@ def test_replay_to_classification_matches_ground_truth(procs, short_stream, imu_
     assert har.poll() is None, "imu_har died"
     check_classified(record, short_stream)
     diag = record["diagnostics"][-1]
-    assert int(diag["samples_dropped"]) == 0 and int(diag["classifications_published"]) == len(record["classification"])
+    assert int(diag["samples_dropped"]) == 0
     batched = record["status"]["imu_har: batched inference"][-1]
     assert batched["imu_receive"] == imu_receive
     if imu_receive == "deadline":
@@ -179,27 +179,32 @@ def test_one_node_serves_several_wearers_each_under_its_namespace(procs, short_s
     time.sleep(2.0)
     records = {ns: read_probe(*probe) for ns, probe in probes.items()}
     assert har.poll() is None, "imu_har died"
-    check_classified(records["alice"], short_stream)
-    check_classified(records["bob"], other_stream)
-    status = records["alice"]["status"]
-    for ns in ("alice", "bob"):
-        diag = status[f"imu_har: activity classifier ({ns})"][-1]
+    for ns, recording in (("alice", short_stream), ("bob", other_stream)):
+        name = f"imu_har: activity classifier ({ns})"  # /diagnostics is global: each probe sees both
+        check_classified(records[ns], recording, name)
+        diag = records[ns]["status"][name][-1]
         assert diag["imu_topic"] == f"/{ns}/imu" and diag["wearer"] == ns
         assert int(diag["samples_dropped"]) == 0
-        assert int(diag["classifications_published"]) == len(records[ns]["classification"])
-    batched = status["imu_har: batched inference"][-1]
+    batched = records["alice"]["status"]["imu_har: batched inference"][-1]
     assert int(batched["wearers"]) == 2 and 1 <= float(batched["batch_size_mean"]) <= 2
 
 
-def check_classified(record: dict, recording: Path) -> None:
-    """Every window was classified, stamped and framed right, and mostly right where it is pure."""
+def check_classified(record: dict, recording: Path, status: str = "imu_har: activity classifier") -> None:
+    """Every window was made and either classified or counted as skipped (a worker stalled past
+    two hops skips the oldest by design, a loaded machine may see a few); every classification
+    arrived, stamped and framed right, and mostly right where the window is pure."""
     card = ModelCard.load(card_path_for(DEFAULT_MODEL))
     rec = load_npz(recording)
     assert record["label_info"] == list(card.labels)
     assert record["imu_count"] > 0.9 * rec.acc.shape[0]
     classifications = record["classification"]
+    diag = record["status"][status][-1]
+    windows, skipped = int(diag["windows"]), int(diag["windows_skipped"])
     expected_windows = int((rec.duration_s - card.window_s) / card.hop_s) + 1
-    assert len(classifications) >= expected_windows - 1 and len(record["activity"]) == len(classifications)
+    assert windows >= expected_windows - 1, diag
+    assert skipped <= max(2, windows // 10), diag
+    assert len(classifications) == int(diag["classifications_published"]) == windows - skipped, diag
+    assert len(record["activity"]) == len(classifications)
     correct = total = 0
     for c in classifications:
         scores = [s for _, s in c["results"]]
