@@ -233,3 +233,45 @@ def test_logits_a_distilling_run_read_are_not_computed_again(tmp_path, monkeypat
     label_extra(config, prep)
     valid = prep.extra["skeleton_valid"].numpy()
     assert prep.splits["train"]["y"][n:].tolist() == logits[valid].argmax(1).tolist()
+
+
+def test_a_distilling_run_reads_the_exported_teacher_over_the_extra_windows_once(tmp_path, monkeypatch):
+    """Through the pipeline: the logits that distillation attaches to the extra windows are the
+    ones that label them (one pass of the graph), and the labels are their top class."""
+    from tiny_config import TINY
+
+    import training.extra_subjects as extra_subjects
+    import training.pipeline as pipeline
+    import training.prepare
+    from training.data.synthetic import ACTIVITIES
+
+    passes: list[int] = []
+    real = pipeline.onnx_teacher_outputs
+
+    def counted(teacher, skeleton):
+        passes.append(len(skeleton))
+        return real(teacher, skeleton)
+
+    def no_second_pass(*_):
+        raise AssertionError("the teacher ran over the extra windows again")
+
+    monkeypatch.setattr(pipeline, "onnx_teacher_outputs", counted)
+    monkeypatch.setattr(extra_subjects, "onnx_teacher_outputs", no_second_pass)
+    model = "har_kd_ros/models/teacher_default.onnx"
+    # the run's classes in another order than the teacher's: its logits reach the run through a
+    # class map, as they do for a robot's own annotated classes
+    monkeypatch.setattr(training.prepare, "label_names_of", lambda *_: tuple(sorted(ACTIVITIES)))
+    tiny = [o for o in TINY if not o.startswith("window.")]  # the exported teacher reads 2.56 s windows
+    overrides = [*tiny, *EXTRA, f"teacher.model={model}", f"out={tmp_path}", "optim.epochs=1"]
+    overrides.append("dataset.extra_balance=false")
+    config = load_config(f"{CONFIGS}/kd.yaml", overrides)
+    result = run(config)
+    prep = prepare(config)
+    assert not prep.teacher_classes.identity and passes == [len(prep.extra["y"])]
+    logits = real(prep.teacher, prep.extra["skeleton"].numpy())[0]
+    labels = torch.from_numpy(prep.teacher_classes.labels(logits))
+    readable = prep.extra["skeleton_valid"] & (labels >= 0)
+    assert result["extra"]["windows"] == int(readable.sum()) > 0
+    recorded = prep.extra["y"][readable]
+    agree = float((labels[readable] == recorded).float().mean())
+    assert result["extra"]["teacher_label_accuracy"] == pytest.approx(agree)
