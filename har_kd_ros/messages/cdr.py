@@ -24,6 +24,8 @@ import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from har_kd_ros.imu.axes import AxisMap
+
 # encapsulation id -> (byte order, alignment of 8-byte primitives)
 _ENCAPSULATIONS = {
     0x0000: (">", 8),  # CDR_BE (XCDR1)
@@ -141,15 +143,18 @@ class MissingGyroscopeError(ValueError):
 
 
 class ImuCdrReader:
-    """Reads (stamp seconds, frame_id, the card's channels) from one serialized sensor_msgs/Imu."""
+    """Reads (stamp seconds, frame_id, the card's channels) from one serialized sensor_msgs/Imu;
+    ``axes`` maps the IMU's axes onto the watch frame the channels are named in (none: as sent)."""
 
-    def __init__(self, channels: Sequence[str]) -> None:
+    def __init__(self, channels: Sequence[str], axes: AxisMap | None = None) -> None:
         unknown = [c for c in channels if c not in CHANNEL_INDEX]
         if unknown:
             raise ValueError(
                 f"channels: {unknown} cannot be read from sensor_msgs/Imu (known: {sorted(CHANNEL_INDEX)})"
             )
-        self._index = tuple(CHANNEL_INDEX[c] for c in channels)
+        sources = (axes or AxisMap()).channel_sources(channels)
+        self._index = tuple(CHANNEL_INDEX[c] for c, _ in sources)
+        self._sign = None if all(s > 0 for _, s in sources) else tuple(s for _, s in sources)
         self._needs_gyro = any(c.startswith("gyro_") for c in channels)
         self._doubles = {order: struct.Struct(f"{order}{_IMU_DOUBLES}d") for order in "<>"}
 
@@ -163,7 +168,13 @@ class ImuCdrReader:
         doubles = body.unpack_from(data, offset)
         if self._needs_gyro and doubles[_GYRO_COVARIANCE] == -1.0:
             raise MissingGyroscopeError("Imu without angular_velocity (angular_velocity_covariance[0] = -1, REP 145)")
-        return header.stamp, header.frame_id, tuple(doubles[i] for i in self._index)
+        if self._sign is None:
+            return header.stamp, header.frame_id, tuple(doubles[i] for i in self._index)
+        return (
+            header.stamp,
+            header.frame_id,
+            tuple(s * doubles[i] for i, s in zip(self._index, self._sign, strict=True)),
+        )
 
 
 @dataclass(frozen=True)

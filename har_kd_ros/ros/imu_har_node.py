@@ -30,6 +30,7 @@ from rclpy.parameter import Parameter
 from rclpy.qos import QoSProfile, ReliabilityPolicy, qos_profile_sensor_data
 from sensor_msgs.msg import Imu
 
+from har_kd_ros.imu.axes import AxisMap
 from har_kd_ros.imu.batching import WindowMailbox
 from har_kd_ros.imu.ingest import read_teacher_label
 from har_kd_ros.imu.receive_plan import plan_wakeup
@@ -69,11 +70,14 @@ class ImuHarNode(ManagedNode):
 
     def configure(self) -> None:
         """The wearers and the model, checked against each other."""
+        axes = AxisMap.parse(self.config.imu_axes)
         self.wearers = plan_wearers(self.config.imu_topics, self.config.wearers)
         if len(self.wearers) > 1 and self.config.teacher_topic.startswith(("/", "~")):
             raise ValueError("teacher_topic: expected a relative name with several wearers (one teacher per wearer)")
         self.classifier = StudentClassifier(self.config.model, threads=self.config.inference_threads)
-        self._imu_reader = ImuCdrReader(self.classifier.card.channels)
+        self._imu_reader = ImuCdrReader(self.classifier.card.channels, axes)
+        if not axes.identity:
+            self.get_logger().info(f"imu_axes: the watch frame's x y z read the IMU's {axes}")
         self.vision_msgs = convert.vision_msgs_available()
         if not self.vision_msgs:
             self.get_logger().warning("vision_msgs is not installed: publishing 'activity' (std_msgs/String) only")

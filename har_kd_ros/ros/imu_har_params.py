@@ -24,6 +24,7 @@ class HarConfig:
     hysteresis: float
     max_gap: float
     frame_id: str
+    imu_axes: str
     inference_threads: int
     imu_reliability: str
     imu_queue_depth: int
@@ -50,6 +51,7 @@ def declare_parameters(node: Node) -> HarConfig:
             ("hysteresis", 0.1, "A new label must beat the current one by this margin", {"range": (0.0, 0.9)}),
             ("max_gap", 0.5, "Seconds without IMU samples after which the window restarts", {"range": (0.01, 60.0), **ro}),
             ("frame_id", "", "Accept only Imu messages in this frame (empty = any); outputs carry the input frame", ro),
+            ("imu_axes", "x y z", "The IMU axis (optionally signed) that points along each of the watch frame's x (along the forearm), y and z: e.g. '-y x z'; a rotation, applied to acceleration and angular velocity alike", ro),
             ("inference_threads", 1, "ONNX Runtime intra-op threads", {"range": (1, 16), **ro}),
             ("imu_reliability", "best_effort", "IMU subscription QoS: best_effort (REP 2003 sensor data) or reliable", {"choices": ("best_effort", "reliable"), **ro}),
             ("imu_queue_depth", 100, "IMU subscription depth: every sample matters for a window, so deeper than the sensor-data default of 5; the deadline receiver lets half of it fill between takes", {"range": (1, 10000), **ro}),

@@ -189,6 +189,22 @@ def test_one_node_serves_several_wearers_each_under_its_namespace(procs, short_s
     assert int(batched["wearers"]) == 2 and 1 <= float(batched["batch_size_mean"]) <= 2
 
 
+def test_an_imu_mounted_another_way_is_classified_once_its_axes_are_named(procs, short_stream, tmp_path):
+    """The held-out subject's watch turned so that its x is the IMU's -y: with imu_axes saying so
+    the node reads the frame the student learnt, and every window is classified as well."""
+    from har_kd_ros.imu.axes import AxisMap
+
+    m = AxisMap.parse("-y x z")
+    rec = load_npz(short_stream)
+    mounted = tmp_path / "mounted.npz"
+    save_npz(rec.with_(acc=rec.acc @ m.matrix, gyro=rec.gyro @ m.matrix), mounted)  # imu = R^T watch
+    har = start_har(procs, "imu_axes:=-y x z")
+    assert "imu_axes: the watch frame's x y z read the IMU's -y x z" in har.log_path.read_text()
+    record = replay_into(procs, mounted, 4.0)
+    assert har.poll() is None, har.log_path.read_text()[-2000:]
+    check_classified(record, mounted)
+
+
 def check_classified(record: dict, recording: Path, status: str = "imu_har: activity classifier") -> None:
     """Every window was made and either classified or counted as skipped (a worker stalled past
     two hops skips the oldest by design, a loaded machine may see a few); every classification
@@ -282,6 +298,8 @@ def test_bad_model_exits_non_zero_with_one_line(procs, tmp_path, problem):
         ("imu_topics:=[/a/imu, /a/imu]", "imu_topics: expected distinct topics"),
         ("wearers:=[9lives]", "wearers: '9lives' is not a valid relative ROS namespace"),
         ("imu_topics:=[]", "imu_topics: got an empty value (an empty list has no type); expected list like"),
+        ("imu_axes:=y x z", "imu_axes: 'y x z' is a mirror image"),
+        ("imu_axes:=x x z", "imu_axes: expected three of x, y, z each once"),
     ],
 )
 def test_bad_parameter_exits_with_one_line(procs, param, reason):

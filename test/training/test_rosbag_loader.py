@@ -139,3 +139,20 @@ def test_a_skeleton_of_another_topology_is_refused(tmp_path, recordings):
     write_bag(tmp_path / "bag", recordings)
     with pytest.raises(DatasetError, match="/skeleton has 33 points, kinect_v1 has 20"):
         load_rosbag(tmp_path / "bag", topology="kinect_v1")
+
+
+def test_imu_axes_rotate_a_recorded_imu_onto_the_watch_frame(tmp_path, recordings):
+    """The text imu_har takes live: a bag of an IMU mounted as "-y x z" reads back in the watch
+    frame; a mirror image is a one-line DatasetError naming the option."""
+    from har_kd_ros.imu.axes import AxisMap
+
+    m = AxisMap.parse("-y x z")
+    mounted = [r.with_(acc=r.acc @ m.matrix, gyro=r.gyro @ m.matrix) for r in recordings]  # imu = R^T watch
+    write_bag(tmp_path / "bag", mounted)
+    rec = load_rosbag(tmp_path / "bag", imu_axes="-y x z")
+    n = recordings[0].acc.shape[0]
+    np.testing.assert_allclose(rec.acc[:n], recordings[0].acc, atol=1e-9)
+    np.testing.assert_allclose(rec.gyro[:n], recordings[0].gyro, atol=1e-9)
+    assert not np.allclose(load_rosbag(tmp_path / "bag").acc[:n], recordings[0].acc, atol=1e-3)
+    with pytest.raises(DatasetError, match=r"^imu_axes: 'y x z' is a mirror image"):
+        load_rosbag(tmp_path / "bag", imu_axes="y x z")

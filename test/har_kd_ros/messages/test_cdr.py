@@ -339,3 +339,13 @@ def test_any_bytes_give_a_message_or_a_value_error(data):
             read(data)
         except ValueError:
             continue
+
+
+def test_an_axis_map_reads_each_channel_from_the_imu_axis_named_for_it():
+    """imu_axes "-y x z": the watch's x is the IMU's -y for both sensors; the identity reads as sent."""
+    from har_kd_ros.imu.axes import AxisMap
+
+    data = encode(5, 6, b"imu", doubles_with((1.0, 2.0, 9.8), (0.1, 0.2, 0.3)), CDR_LE)
+    assert ImuCdrReader(ALL, AxisMap.parse("-y x z")).read(data)[2] == (-2.0, 1.0, 9.8, -0.2, 0.1, 0.3)
+    assert ImuCdrReader(ALL, AxisMap.parse("x y z")).read(data)[2] == ImuCdrReader(ALL).read(data)[2]
+    assert ImuCdrReader(("gyro_z", "acc_x"), AxisMap.parse("z x y")).read(data)[2] == (0.2, 9.8)

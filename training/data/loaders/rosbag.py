@@ -7,7 +7,8 @@ visibility; landmarks below ``min_visibility`` become NaN, i.e. untracked), and 
 ``label_topic`` as ``std_msgs/String`` (timed by when it was recorded) or
 ``vision_msgs/Classification`` (timed by its header stamp, top result): each label holds from
 its time until the next one (a label older than ``label_hold_s`` expires); these become the
-recording's segments. One pass over the bag; the messages are read from their CDR bytes by the
+recording's segments; ``imu_axes`` rotates the IMU onto the watch frame as imu_har's parameter
+does live. One pass over the bag; the messages are read from their CDR bytes by the
 readers the nodes use (har_kd_ros.recordings.bag), so no ROS install is needed.
 """
 
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from har_kd_ros.imu.axes import IDENTITY, AxisMap
 from har_kd_ros.inference.smoothing import UNKNOWN
 from har_kd_ros.messages.cdr import read_classification, read_string
 from har_kd_ros.messages.pointcloud import read_skeleton_cloud
@@ -42,10 +44,17 @@ def load_rosbag(
     topology: str = "mediapipe_pose",
     min_visibility: float = 0.5,
     label_hold_s: float = 5.0,
+    imu_axes: str = IDENTITY,
 ) -> Recording:
+    """One bag as a Recording; ``imu_axes`` rotates the recorded IMU onto the watch frame as
+    imu_har's parameter of that name does live (the same text)."""
     path = Path(path)
     if not label_hold_s > 0:
         raise DatasetError(f"label_hold_s: expected > 0 (seconds a label holds), got {label_hold_s}")
+    try:
+        axes = AxisMap.parse(imu_axes)
+    except ValueError as exc:
+        raise DatasetError(str(exc)) from None
     n_joints = len(get_topology(topology).joints)
     frames, frame_t, labels = [], [], []
 
@@ -76,6 +85,8 @@ def load_rosbag(
         rec = read_imu(path, imu_topic, also=handlers)
     except RecordingError as exc:
         raise DatasetError(str(exc)) from None
+    if not axes.identity:
+        rec = rec.with_(acc=axes.apply(rec.acc), gyro=None if rec.gyro is None else axes.apply(rec.gyro))
     skeleton = skeleton_t = None
     if frames:
         order = np.argsort(frame_t, kind="stable")
