@@ -52,13 +52,16 @@ class Prepared:
 
 
 def label_names_of(config: dict[str, Any], recordings: list) -> tuple[str, ...]:
+    """The classes the recordings hold (whole-recording labels and segment labels alike): sorted,
+    or for the synthetic set in its canonical order, so a run on every activity keeps the bundled
+    students' class indices and one on a subset trains only the classes it has."""
+    names = set()
+    for r in recordings:
+        names.update([s.label for s in r.segments] + ([r.label] if r.label else []))
     if config["dataset"]["name"] == "synthetic":
         from training.data.synthetic import ACTIVITIES
 
-        return ACTIVITIES
-    names = set()
-    for r in recordings:
-        names.update([r.label] if r.label else [s.label for s in r.segments])
+        return tuple(a for a in ACTIVITIES if a in names)
     return tuple(sorted(names))
 
 
