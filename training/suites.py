@@ -159,6 +159,13 @@ def _watch() -> list[Variant]:
             "rests of 1.5-6 s, every rest window in training",
             True,
         ),
+        Variant(
+            "carrying",
+            c,
+            ("dataset.options={carry_share: 0.3}",),
+            "each arm of a walker carries something (forearm level) in 30 % of trials",
+            True,
+        ),
         Variant("kd", "synthetic/kd.yaml", (), "the recipe, distilled from the skeleton teacher (vanilla KD)", True),
         Variant("vskd", "synthetic/vskd.yaml", (), "the recipe, distilled from the skeleton teacher (DASK)", True),
         Variant("no_augmentation", c, no_augment, "no on-the-fly augmentation", True),

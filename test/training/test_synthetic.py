@@ -134,6 +134,31 @@ def test_stream_has_labelled_segments_with_rests_between():
         generate_stream(("walking", "still"))
 
 
+def test_a_carrying_walker_holds_the_watch_forearm_level_and_no_draw_without_it():
+    """Carrying puts gravity across the forearm (the watch's x axis runs along it) while the legs
+    still walk; a share of 0 draws nothing, so every recording stays as it was without the option."""
+    kwargs = {"n_subjects": 2, "trials": 4, "activities": ("walking", "waving"), "seed": 5, "sensor_side": "r"}
+    free = generate_dataset(**kwargs)
+    for x, y in zip(free, generate_dataset(carry_share=0.0, **kwargs), strict=True):
+        np.testing.assert_array_equal(x.acc, y.acc)
+    for x, y in zip(free, generate_dataset(carry_share=1.0, **kwargs), strict=True):
+        if x.label != "walking":
+            np.testing.assert_array_equal(x.acc, y.acc)  # only walkers carry
+            continue
+        walk = []
+        for r in (x, y):  # the walk itself, away from the blends into the rests around it
+            span = next(s for s in r.segments if s.label == "walking")
+            inside = (r.acc_t > span.start + 1.0) & (r.acc_t < span.end - 1.0)
+            walk.append((r.acc[inside], r.gyro[inside]))
+        along = [abs(acc[:, 0].mean()) / np.linalg.norm(acc.mean(0)) for acc, _ in walk]
+        assert along[0] > 0.8 and along[1] < 0.45, along  # a hanging forearm against a level one
+        swing = [gyro.std(0).max() for _, gyro in walk]
+        assert swing[1] < 0.5 * swing[0], swing  # a carrying arm hardly swings
+        assert np.linalg.norm(walk[1][0] - walk[1][0].mean(0), axis=1).std() > 0.1  # the steps shake it
+    with pytest.raises(ValueError, match=re.escape("carry_share: expected a probability in [0, 1], got 1.5")):
+        generate_dataset(carry_share=1.5)
+
+
 def test_bad_arguments():
     with pytest.raises(ValueError, match="activities"):
         generate_dataset(activities=("flying",))

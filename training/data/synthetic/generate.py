@@ -24,6 +24,7 @@ from training.data.synthetic.motions import (
     ONE_ARM,
     TRANSITIONS,
     Segment,
+    carried,
     make_trial,
     schedule_angles,
     transition_s,
@@ -49,11 +50,19 @@ def rest_between(before: str | None, after: str | None) -> str:
 
 
 def plan_trial(
-    activity: str, subject: Subject, rng: np.random.Generator, duration_s: float | None, rest_s: float
+    activity: str,
+    subject: Subject,
+    rng: np.random.Generator,
+    duration_s: float | None,
+    rest_s: float,
+    carry_share: float = 0.0,
 ) -> list[Segment]:
     """The schedule of one trial: a posture change between its two rests, any other activity
-    between rests of ``rest_s / 4`` to ``rest_s`` seconds each (none for 0)."""
+    between rests of ``rest_s / 4`` to ``rest_s`` seconds each (none for 0); a walker's arms each
+    carry something with probability ``carry_share``."""
     main = make_trial(activity, rng, duration_s)
+    if activity == "walking":
+        main = replace(main, carry=carried(rng, carry_share))
 
     def rest(name: str, start: float, end: float) -> Segment:
         # one person in one place: the rest shares the trial's heading and sway
@@ -140,9 +149,10 @@ def generate_recording(
     duration_s: float | None = None,
     rest_s: float = 0.0,
     randomise_watch: bool = False,
+    carry_share: float = 0.0,
 ) -> Recording:
     """One trial of ``activity`` (between rests of ``rest_s`` seconds), a watch and a 30 Hz skeleton."""
-    segments = plan_trial(activity, subject, rng, duration_s, rest_s)
+    segments = plan_trial(activity, subject, rng, duration_s, rest_s, carry_share)
     side = choose_side(activity, subject, sensor_side, rng)
     watch = random_watch(rng, side) if randomise_watch else nominal_watch(rng, side)
     return record_schedule(segments, subject, watch, rng, str(trial_index + 1), activity)
@@ -156,12 +166,14 @@ def generate_dataset(
     sensor_side: str = "r",
     rest_s: float = 2.0,
     randomise_watch: bool = False,
+    carry_share: float = 0.0,
 ) -> list[Recording]:
     """``n_subjects x len(activities) x trials`` paired recordings, deterministic in ``seed``.
 
     ``sensor_side``: ``r``, ``l`` or ``either`` (see :func:`choose_side`); ``rest_s``: the longest
     rest before and after each activity (0: none); ``randomise_watch``: draw every
-    trial's watch (:func:`~training.data.synthetic.sensors.random_watch`).
+    trial's watch (:func:`~training.data.synthetic.sensors.random_watch`); ``carry_share``: the
+    chance that each arm of a walker carries something, its forearm held level.
     """
     for name, value in (("n_subjects", n_subjects), ("trials", trials), ("activities", len(activities))):
         if value < 1:
@@ -172,6 +184,8 @@ def generate_dataset(
         raise ValueError(f"sensor_side: expected one of {SIDES}, got {sensor_side!r}")
     if not 0 <= rest_s <= 60:
         raise ValueError(f"rest_s: expected seconds in [0, 60], got {rest_s}")
+    if not 0 <= carry_share <= 1:
+        raise ValueError(f"carry_share: expected a probability in [0, 1], got {carry_share}")
     unknown = [a for a in activities if a not in ACTIVITIES]
     if unknown:
         raise ValueError(f"activities: unknown {unknown}, expected a subset of {ACTIVITIES}")
@@ -186,7 +200,14 @@ def generate_dataset(
                 rng = np.random.default_rng([seed, s_index, a_index, k])
                 recordings.append(
                     generate_recording(
-                        activity, subject, k, rng, sensor_side, rest_s=rest_s, randomise_watch=randomise_watch
+                        activity,
+                        subject,
+                        k,
+                        rng,
+                        sensor_side,
+                        rest_s=rest_s,
+                        randomise_watch=randomise_watch,
+                        carry_share=carry_share,
                     )
                 )
     return recordings

@@ -67,6 +67,9 @@ class Trial:
     onset_s: float
     fidget: tuple[float, float, float] = (0.0, 0.2, 0.5)  # amplitude (rad), two frequencies (Hz)
     pose: tuple[float, float] = (0.0, 0.0)  # a resting arm's extra elbow flexion and shoulder flexion
+    # a walker's arms carrying something: (elbow flexion, pronation) of the dominant and the other
+    # arm, an elbow of 0 for an arm that swings freely
+    carry: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
 
 
 def make_trial(activity: str, rng: np.random.Generator, duration_s: float | None = None) -> Trial:
@@ -178,8 +181,29 @@ def _gait(
     return a
 
 
+def carried(rng: np.random.Generator, share: float) -> tuple[float, float, float, float]:
+    """Each arm of a walker carries something (a cup, a phone, a bag held in front) with
+    probability ``share``: the forearm held level at any roll, so a watch on it feels gravity
+    across the forearm while the legs walk. No draw at all for 0, so the data stays as without."""
+    if share <= 0:
+        return (0.0, 0.0, 0.0, 0.0)
+    arms = []
+    for _ in range(2):
+        held = rng.random() < share
+        elbow, roll = float(rng.uniform(1.2, 1.7)), float(rng.uniform(-np.pi / 2, np.pi / 2))
+        arms += [elbow, roll] if held else [0.0, 0.0]
+    return (arms[0], arms[1], arms[2], arms[3])
+
+
 def _walking(t: np.ndarray, a: Angles, subj: Subject, trial: Trial) -> Angles:
-    return _gait(t, a, subj, trial, freq=0.9, amp=1.0, speed=1.3, run=False)
+    a = _gait(t, a, subj, trial, freq=0.9, amp=1.0, speed=1.3, run=False)
+    ph = 2 * np.pi * 0.9 * subj.tempo * trial.tempo * t + trial.phase
+    for side, (elbow, roll) in zip(("dom", "non"), (trial.carry[:2], trial.carry[2:]), strict=True):
+        if elbow > 0:  # the upper arm hangs a little forward and hardly swings; the step still bobs it
+            a[f"{side}_flex"] = 0.2 + 0.15 * a[f"{side}_flex"]
+            a[f"{side}_elbow"] = elbow + 0.04 * np.sin(2 * ph)
+            a[f"{side}_pron"] = roll + 0.0 * t
+    return a
 
 
 def _running(t: np.ndarray, a: Angles, subj: Subject, trial: Trial) -> Angles:
