@@ -131,14 +131,14 @@ def _basic_motions() -> list[Variant]:
 
 
 def _watch() -> list[Variant]:
-    """What each piece of the bundled student's recipe (training/configs/watch.yaml) buys, on the
-    synthetic test subjects and zero-shot on real BasicMotions series: each variant turns one off
-    (``kd``, ``vskd``: what distillation adds to it)."""
+    """What each piece of the watch recipe (training/configs/watch.yaml) buys, on the synthetic
+    test subjects and zero-shot on real BasicMotions series: each variant turns one off (``kd``,
+    ``vskd``: what distillation adds to it; ``carrying``: the bundled student's data)."""
     c = "synthetic/supervised.yaml"
     no_augment = tuple(f"augment.{k}=0" for k in ("offset_samples", "time_warp", "twist_deg", "tilt_deg", "gain",
                                                    "noise_acc", "noise_gyro"))  # fmt: skip
     return [
-        Variant("recipe", c, (), "the bundled student's recipe", True),
+        Variant("recipe", c, (), "the watch recipe", True),
         Variant("no_gyroscope", c, ("window.sensors=[acc]",), "accelerometer only", True),
         Variant("companded_gyroscope", c, ("gaf.gyro_mu_law=1000",), "gyroscope GAF companded (mu 1000)", True),
         Variant("companded_accelerometer", c, ("gaf.mu_law=100",), "accelerometer GAF companded (mu 100)", True),
@@ -163,7 +163,7 @@ def _watch() -> list[Variant]:
             "carrying",
             c,
             ("dataset.options={carry_share: 0.3}",),
-            "each arm of a walker carries something (forearm level) in 30 % of trials",
+            "walkers carry something (forearm level) in 30 % of trials: the bundled student",
             True,
         ),
         Variant("kd", "synthetic/kd.yaml", (), "the recipe, distilled from the skeleton teacher (vanilla KD)", True),
