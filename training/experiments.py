@@ -26,6 +26,12 @@ def subjects_of(config_path: str, overrides: list[str], cache: bool) -> list[str
 
 # what a suite's rows report of their runs (mean +- std), in the tables' column order
 SCORES = ("val_accuracy", "test_accuracy", "test_tracked_accuracy", "test_macro_f1", "test_recording_accuracy")
+# zero-shot on BasicMotions, means over the six gravity axes (training/transfer.py)
+TRANSFER_SCORES = (
+    "transfer_shared_window_accuracy",
+    "transfer_rest_vs_motion_accuracy",
+    "transfer_motion_labels_on_rest",
+)
 
 
 def _stats(values: list[float]) -> tuple[float, float]:
@@ -86,6 +92,7 @@ def _transfer(model: str) -> dict[str, float]:
     return {
         "transfer_shared_window_accuracy": mean["shared_window_accuracy"],
         "transfer_rest_vs_motion_accuracy": mean["rest_vs_motion_accuracy"],
+        "transfer_motion_labels_on_rest": mean["motion_labels_on_rest"],
     }
 
 
@@ -194,7 +201,7 @@ def run_suite(
                 )
             row = {"name": v.name, "note": v.note, "config": v.config, "overrides": [*data, *v.overrides], "runs": runs}
             keys = [*SCORES, "train_seconds"]
-            keys += ["transfer_shared_window_accuracy", "transfer_rest_vs_motion_accuracy"] if v.transfer else []
+            keys += list(TRANSFER_SCORES) if v.transfer else []
             for key in keys:
                 row[key] = _stats([r[key] for r in runs])
             rows[v.name] = row
@@ -214,10 +221,10 @@ def run_suite(
 def markdown_table(doc: dict) -> str:
     transfer = any("transfer_shared_window_accuracy" in r for r in doc["variants"])
     head = "| variant | what | val acc | test acc | tracked windows | test macro-F1 | recording vote |"
-    head += " BasicMotions zero-shot | rest vs motion |" if transfer else ""
+    head += " BasicMotions zero-shot | rest vs motion | motion labels on rest |" if transfer else ""
     lines = [head + " train s | runs |", "|---" * (head.count("|") + 1) + "|"]
     keys = list(SCORES)
-    keys += ["transfer_shared_window_accuracy", "transfer_rest_vs_motion_accuracy"] if transfer else []
+    keys += list(TRANSFER_SCORES) if transfer else []
     for r in doc["variants"]:
         cells = [_cell(r, k) for k in keys]
         seconds = r.get("train_seconds", (math.nan, 0.0))[0]

@@ -166,6 +166,13 @@ def _watch() -> list[Variant]:
             "walkers carry something (forearm level) in 30 % of trials: the bundled student",
             True,
         ),
+        Variant(
+            "holding",
+            c,
+            ("dataset.options={carry_share: 0.3, hold_share: 0.3}",),
+            "carrying, and standing people hold something (forearm level) in 30 % of trials",
+            True,
+        ),
         Variant("kd", "synthetic/kd.yaml", (), "the recipe, distilled from the skeleton teacher (vanilla KD)", True),
         Variant("vskd", "synthetic/vskd.yaml", (), "the recipe, distilled from the skeleton teacher (DASK)", True),
         Variant("no_augmentation", c, no_augment, "no on-the-fly augmentation", True),

@@ -3,6 +3,7 @@ import re
 import numpy as np
 import pytest
 
+from har_kd_ros.recordings.recording import Segment
 from har_kd_ros.skeleton.topology import CANONICAL_JOINTS
 from training.data import synthetic
 from training.data.synthetic import ACTIVITIES, GRAVITY, generate_dataset, generate_stream
@@ -157,6 +158,40 @@ def test_a_carrying_walker_holds_the_watch_forearm_level_and_no_draw_without_it(
         assert np.linalg.norm(walk[1][0] - walk[1][0].mean(0), axis=1).std() > 0.1  # the steps shake it
     with pytest.raises(ValueError, match=re.escape("carry_share: expected a probability in [0, 1], got 1.5")):
         generate_dataset(carry_share=1.5)
+
+
+def test_a_standing_person_holds_the_forearm_level_and_a_walker_who_stops_keeps_holding():
+    """Holding puts gravity across a standing person's forearm while the watch stays at rest; a
+    share of 0 draws nothing, so the carrying walkers' data stay as they are without it."""
+    kwargs = {"n_subjects": 2, "trials": 3, "activities": ("walking", "standing", "waving"), "seed": 7}
+    carrying = generate_dataset(carry_share=1.0, **kwargs)
+    for x, y in zip(carrying, generate_dataset(carry_share=1.0, hold_share=0.0, **kwargs), strict=True):
+        np.testing.assert_array_equal(x.acc, y.acc)
+    held = generate_dataset(carry_share=1.0, hold_share=1.0, **kwargs)
+
+    def along(rec, label: str) -> list[float]:
+        """|acc_x| / |acc| inside each span of ``label``, away from the blends."""
+        out = []
+        spans = rec.segments or (Segment(0.0, float(rec.acc_t[-1]), rec.label),)  # one activity: no spans
+        for span in (s for s in spans if s.label == label and s.end - s.start > 1.5):
+            inside = (rec.acc_t > span.start + 0.7) & (rec.acc_t < span.end - 0.7)
+            out.append(abs(rec.acc[inside, 0].mean()) / np.linalg.norm(rec.acc[inside].mean(0)))
+        return out
+
+    checked = {"walking": 0, "standing": 0}
+    for free, hold in zip(carrying, held, strict=True):
+        if free.label == "waving":
+            np.testing.assert_array_equal(free.acc, hold.acc)  # rests of other activities: arms hang
+            continue
+        assert all(v > 0.8 for v in along(free, "standing")), along(free, "standing")  # a hanging forearm
+        assert all(v < 0.45 for v in along(hold, "standing")), along(hold, "standing")
+        checked[hold.label] += len(along(hold, "standing"))
+        if hold.label == "standing":  # held, not moved: it turns no more than a hanging arm fidgets
+            turning = [r.gyro[r.acc_t > 1.0].std(0).max() for r in (free, hold)]
+            assert turning[1] < 1.2 * turning[0], turning
+    assert checked["walking"] > 0 and checked["standing"] == 6, checked
+    with pytest.raises(ValueError, match=re.escape("hold_share: expected a probability in [0, 1], got -0.1")):
+        generate_dataset(hold_share=-0.1)
 
 
 def test_bad_arguments():

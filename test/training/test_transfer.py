@@ -34,3 +34,17 @@ def test_the_cli_prints_the_table_and_refuses_an_unknown_set(capsys, tmp_path):
     assert "| **mean** |" in capsys.readouterr().out and (tmp_path / "t.json").is_file()
     assert main(["transfer", "--dataset", "utd_mhad"]) == 2
     assert "transfer is defined for ['basic_motions']" in capsys.readouterr().err
+
+
+def test_an_experiments_table_shows_the_zero_shot_columns_and_a_dash_where_a_run_has_none():
+    from training.experiments import SCORES, TRANSFER_SCORES, markdown_table
+
+    scored = {k: (0.9, 0.01) for k in SCORES} | {"train_seconds": (50.0, 1.0)}
+    moved = {"name": "moved", "note": "zero-shot", "runs": [{}], **scored}
+    moved |= dict(zip(TRANSFER_SCORES, [(0.844, 0.06), (0.966, 0.02), (0.053, 0.01)], strict=True))
+    plain = {"name": "plain", "note": "synthetic only", "runs": [{}, {}], **scored}
+    head, rule, *rows = markdown_table({"variants": [moved, plain]}).splitlines()
+    assert head.endswith("| BasicMotions zero-shot | rest vs motion | motion labels on rest | train s | runs |")
+    assert rule.count("|---") == head.count("|") - 1
+    assert rows[0].endswith("| 0.844 ± 0.060 | 0.966 ± 0.020 | 0.053 ± 0.010 | 50.0 | 1 |")
+    assert rows[1].endswith("| - | - | - | 50.0 | 2 |")

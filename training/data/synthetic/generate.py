@@ -56,17 +56,24 @@ def plan_trial(
     duration_s: float | None,
     rest_s: float,
     carry_share: float = 0.0,
+    hold_share: float = 0.0,
 ) -> list[Segment]:
     """The schedule of one trial: a posture change between its two rests, any other activity
     between rests of ``rest_s / 4`` to ``rest_s`` seconds each (none for 0); a walker's arms each
-    carry something with probability ``carry_share``."""
+    carry something with probability ``carry_share``, a standing person's with ``hold_share``
+    (and then a walker who stops still holds what it carried)."""
     main = make_trial(activity, rng, duration_s)
     if activity == "walking":
         main = replace(main, carry=carried(rng, carry_share))
+    elif activity == "standing":
+        main = replace(main, carry=carried(rng, hold_share))
 
     def rest(name: str, start: float, end: float) -> Segment:
         # one person in one place: the rest shares the trial's heading and sway
-        return Segment(name, start, end, replace(make_trial(name, rng), heading=main.heading, drift=main.drift))
+        trial = replace(make_trial(name, rng), heading=main.heading, drift=main.drift)
+        if hold_share > 0 and name == "standing":
+            trial = replace(trial, carry=main.carry)
+        return Segment(name, start, end, trial)
 
     if activity in TRANSITIONS:
         change = transition_s(subject, main)
@@ -150,9 +157,10 @@ def generate_recording(
     rest_s: float = 0.0,
     randomise_watch: bool = False,
     carry_share: float = 0.0,
+    hold_share: float = 0.0,
 ) -> Recording:
     """One trial of ``activity`` (between rests of ``rest_s`` seconds), a watch and a 30 Hz skeleton."""
-    segments = plan_trial(activity, subject, rng, duration_s, rest_s, carry_share)
+    segments = plan_trial(activity, subject, rng, duration_s, rest_s, carry_share, hold_share)
     side = choose_side(activity, subject, sensor_side, rng)
     watch = random_watch(rng, side) if randomise_watch else nominal_watch(rng, side)
     return record_schedule(segments, subject, watch, rng, str(trial_index + 1), activity)
@@ -167,13 +175,15 @@ def generate_dataset(
     rest_s: float = 2.0,
     randomise_watch: bool = False,
     carry_share: float = 0.0,
+    hold_share: float = 0.0,
 ) -> list[Recording]:
     """``n_subjects x len(activities) x trials`` paired recordings, deterministic in ``seed``.
 
     ``sensor_side``: ``r``, ``l`` or ``either`` (see :func:`choose_side`); ``rest_s``: the longest
     rest before and after each activity (0: none); ``randomise_watch``: draw every
     trial's watch (:func:`~training.data.synthetic.sensors.random_watch`); ``carry_share``: the
-    chance that each arm of a walker carries something, its forearm held level.
+    chance that each arm of a walker carries something, its forearm held level; ``hold_share``:
+    the same for a person standing (standing trials, and the rests of a walker who carried).
     """
     for name, value in (("n_subjects", n_subjects), ("trials", trials), ("activities", len(activities))):
         if value < 1:
@@ -184,8 +194,9 @@ def generate_dataset(
         raise ValueError(f"sensor_side: expected one of {SIDES}, got {sensor_side!r}")
     if not 0 <= rest_s <= 60:
         raise ValueError(f"rest_s: expected seconds in [0, 60], got {rest_s}")
-    if not 0 <= carry_share <= 1:
-        raise ValueError(f"carry_share: expected a probability in [0, 1], got {carry_share}")
+    for name, share in (("carry_share", carry_share), ("hold_share", hold_share)):
+        if not 0 <= share <= 1:
+            raise ValueError(f"{name}: expected a probability in [0, 1], got {share}")
     unknown = [a for a in activities if a not in ACTIVITIES]
     if unknown:
         raise ValueError(f"activities: unknown {unknown}, expected a subset of {ACTIVITIES}")
@@ -208,6 +219,7 @@ def generate_dataset(
                         rest_s=rest_s,
                         randomise_watch=randomise_watch,
                         carry_share=carry_share,
+                        hold_share=hold_share,
                     )
                 )
     return recordings

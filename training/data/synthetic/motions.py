@@ -67,8 +67,8 @@ class Trial:
     onset_s: float
     fidget: tuple[float, float, float] = (0.0, 0.2, 0.5)  # amplitude (rad), two frequencies (Hz)
     pose: tuple[float, float] = (0.0, 0.0)  # a resting arm's extra elbow flexion and shoulder flexion
-    # a walker's arms carrying something: (elbow flexion, pronation) of the dominant and the other
-    # arm, an elbow of 0 for an arm that swings freely
+    # arms holding something (a walker's, or a standing person's): (elbow flexion, pronation) of the
+    # dominant and the other arm, an elbow of 0 for an arm that hangs or swings freely
     carry: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
 
 
@@ -147,6 +147,11 @@ def _seat(a: Angles, subj: Subject, s: np.ndarray | float) -> Angles:
 
 
 def _standing(t: np.ndarray, a: Angles, subj: Subject, trial: Trial) -> Angles:
+    for side, (elbow, roll) in zip(("dom", "non"), (trial.carry[:2], trial.carry[2:]), strict=True):
+        if elbow > 0:  # holding a cup or a phone: the forearm level in front, the upper arm a little forward
+            a[f"{side}_flex"] = 0.2 + 0.3 * (a[f"{side}_flex"] - 0.05)
+            a[f"{side}_elbow"] = elbow + 0.0 * t
+            a[f"{side}_pron"] = roll + 0.0 * t
     return _fidget(t, a, trial)
 
 
@@ -182,9 +187,9 @@ def _gait(
 
 
 def carried(rng: np.random.Generator, share: float) -> tuple[float, float, float, float]:
-    """Each arm of a walker carries something (a cup, a phone, a bag held in front) with
-    probability ``share``: the forearm held level at any roll, so a watch on it feels gravity
-    across the forearm while the legs walk. No draw at all for 0, so the data stays as without."""
+    """Each arm carries something (a cup, a phone, a bag held in front) with probability
+    ``share``: the forearm held level at any roll, so a watch on it feels gravity across the
+    forearm while the legs walk or stand. No draw at all for 0, so the data stays as without."""
     if share <= 0:
         return (0.0, 0.0, 0.0, 0.0)
     arms = []
