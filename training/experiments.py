@@ -27,10 +27,8 @@ def subjects_of(config_path: str, overrides: list[str], cache: bool) -> list[str
 # what a suite's rows report of their runs (mean +- std), in the tables' column order
 SCORES = ("val_accuracy", "test_accuracy", "test_tracked_accuracy", "test_macro_f1", "test_recording_accuracy")
 # zero-shot on BasicMotions, means over the six gravity axes (training/transfer.py)
-TRANSFER_SCORES = (
-    "transfer_shared_window_accuracy",
-    "transfer_rest_vs_motion_accuracy",
-    "transfer_motion_labels_on_rest",
+TRANSFER_SCORES = tuple(
+    f"transfer_{key}" for key in ("shared_window_accuracy", "rest_vs_motion_accuracy", "motion_labels_on_rest")
 )
 
 
@@ -89,11 +87,7 @@ def _transfer(model: str) -> dict[str, float]:
     from training.transfer import evaluate_transfer
 
     mean = evaluate_transfer(model)["mean"]
-    return {
-        "transfer_shared_window_accuracy": mean["shared_window_accuracy"],
-        "transfer_rest_vs_motion_accuracy": mean["rest_vs_motion_accuracy"],
-        "transfer_motion_labels_on_rest": mean["motion_labels_on_rest"],
-    }
+    return {key: mean[key.removeprefix("transfer_")] for key in TRANSFER_SCORES}
 
 
 def run_suite(
@@ -219,7 +213,7 @@ def run_suite(
 
 
 def markdown_table(doc: dict) -> str:
-    transfer = any("transfer_shared_window_accuracy" in r for r in doc["variants"])
+    transfer = any(TRANSFER_SCORES[0] in r for r in doc["variants"])
     head = "| variant | what | val acc | test acc | tracked windows | test macro-F1 | recording vote |"
     head += " BasicMotions zero-shot | rest vs motion | motion labels on rest |" if transfer else ""
     lines = [head + " train s | runs |", "|---" * (head.count("|") + 1) + "|"]

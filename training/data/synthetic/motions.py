@@ -146,12 +146,17 @@ def _seat(a: Angles, subj: Subject, s: np.ndarray | float) -> Angles:
     return a
 
 
+def _held_arms(trial: Trial) -> list[tuple[str, float, float]]:
+    """(side, elbow flexion, pronation) of each arm of ``trial`` that holds something."""
+    arms = zip(("dom", "non"), (trial.carry[:2], trial.carry[2:]), strict=True)
+    return [(side, elbow, roll) for side, (elbow, roll) in arms if elbow > 0]
+
+
 def _standing(t: np.ndarray, a: Angles, subj: Subject, trial: Trial) -> Angles:
-    for side, (elbow, roll) in zip(("dom", "non"), (trial.carry[:2], trial.carry[2:]), strict=True):
-        if elbow > 0:  # holding a cup or a phone: the forearm level in front, the upper arm a little forward
-            a[f"{side}_flex"] = 0.2 + 0.3 * (a[f"{side}_flex"] - 0.05)
-            a[f"{side}_elbow"] = elbow + 0.0 * t
-            a[f"{side}_pron"] = roll + 0.0 * t
+    for side, elbow, roll in _held_arms(trial):  # a cup or a phone: the forearm level, the upper arm a little forward
+        a[f"{side}_flex"] = 0.2 + 0.3 * (a[f"{side}_flex"] - 0.05)
+        a[f"{side}_elbow"] = elbow + 0.0 * t
+        a[f"{side}_pron"] = roll + 0.0 * t
     return _fidget(t, a, trial)
 
 
@@ -203,11 +208,10 @@ def carried(rng: np.random.Generator, share: float) -> tuple[float, float, float
 def _walking(t: np.ndarray, a: Angles, subj: Subject, trial: Trial) -> Angles:
     a = _gait(t, a, subj, trial, freq=0.9, amp=1.0, speed=1.3, run=False)
     ph = 2 * np.pi * 0.9 * subj.tempo * trial.tempo * t + trial.phase
-    for side, (elbow, roll) in zip(("dom", "non"), (trial.carry[:2], trial.carry[2:]), strict=True):
-        if elbow > 0:  # the upper arm hangs a little forward and hardly swings; the step still bobs it
-            a[f"{side}_flex"] = 0.2 + 0.15 * a[f"{side}_flex"]
-            a[f"{side}_elbow"] = elbow + 0.04 * np.sin(2 * ph)
-            a[f"{side}_pron"] = roll + 0.0 * t
+    for side, elbow, roll in _held_arms(trial):  # the upper arm a little forward, hardly swinging; the step bobs it
+        a[f"{side}_flex"] = 0.2 + 0.15 * a[f"{side}_flex"]
+        a[f"{side}_elbow"] = elbow + 0.04 * np.sin(2 * ph)
+        a[f"{side}_pron"] = roll + 0.0 * t
     return a
 
 
